@@ -1,0 +1,117 @@
+#include "app/options.hpp"
+
+#include <CLI/CLI.hpp>
+#include <sstream>
+
+#include "netlens_version.hpp"
+
+namespace netlens {
+
+namespace {
+
+std::vector<std::string> splitList(const std::string& s) {
+  std::vector<std::string> out;
+  std::string cur;
+  std::istringstream in(s);
+  while (std::getline(in, cur, ',')) {
+    while (!cur.empty() && cur.front() == ' ') cur.erase(cur.begin());
+    while (!cur.empty() && cur.back() == ' ') cur.pop_back();
+    if (!cur.empty()) out.push_back(cur);
+  }
+  return out;
+}
+
+}  // namespace
+
+ParseOutcome parseOptions(int argc, const char* const* argv) {
+  Options o;
+  CLI::App app{"netlens: network traffic monitor (flows, hosts and applications with nDPI)", "netlens"};
+  app.set_version_flag("-V,--version", kVersion);
+  std::vector<std::string> local_nets;
+  std::optional<uint32_t> flow_idle, tcp_closed, local_idle, remote_idle;
+
+  app.add_option("-i,--interface", o.interfaces,
+                 "Packet source: a capture file (pcap or pcapng), '-' for a capture on stdin, or a network "
+                 "device for live capture. Repeat for several independent interfaces.");
+  app.add_option("-B,--bpf", o.capture.bpf_filter, "BPF filter applied to every packet source (e.g. 'tcp port 80')");
+  app.add_flag("--shutdown-when-done", o.shutdown_when_done,
+               "Exit after the last packet of every capture file (live sources stop then too)");
+  app.add_option("-m,--local-networks", local_nets,
+                 "Local networks, CIDR, comma separated (e.g. 192.168.1.0/24,fd00::/8). Hosts inside them "
+                 "(or inside a capture device's own networks) are local and keep full statistics");
+  app.add_option("--ndpi-protocols", o.ndpi_protocols, "nDPI custom protocols file (reloaded on SIGHUP)")->check(CLI::ExistingFile);
+  app.add_option("--ndpi-categories", o.ndpi_categories, "nDPI custom categories file (reloaded on SIGHUP)")->check(CLI::ExistingFile);
+  app.add_option("--max-tcp-dpi-packets", o.max_tcp_dpi_packets,
+                 "Packets of a TCP flow nDPI inspects before giving up (default 80, as nDPI's reference reader)")
+      ->check(CLI::Range(1u, 1000u));
+  app.add_option("--max-udp-dpi-packets", o.max_udp_dpi_packets, "Same for UDP flows (default 24)")->check(CLI::Range(1u, 1000u));
+  app.add_flag("!--no-tunnels", o.decode_tunnels, "Do not open GTP-U, TZSP and CAPWAP tunnels: count the outer packet");
+  app.add_option("--flow-idle-timeout", flow_idle, "Seconds after which an idle flow expires (default 60)");
+  app.add_option("--tcp-closed-timeout", tcp_closed, "Seconds after which a closed or reset TCP flow expires (default 10)");
+  app.add_option("--local-host-idle-timeout", local_idle, "Seconds after which an idle local host expires (default 300)");
+  app.add_option("--remote-host-idle-timeout", remote_idle, "Seconds after which an idle remote host expires (default 60)");
+  app.add_option("--max-num-flows", o.lifecycle.max_flows, "Most flows kept per interface; the oldest is evicted when full (default 131072)")
+      ->check(CLI::Range(16u, 100'000'000u));
+  app.add_option("--max-num-hosts", o.lifecycle.max_hosts, "Most hosts kept per interface (default 131072)")
+      ->check(CLI::Range(16u, 100'000'000u));
+  app.add_option("--max-peers-per-host", o.max_peers_per_host, "Most peers remembered per local host (default 1024)");
+  app.add_option("-U,--user", o.user, "Drop root privileges to this user once the captures are open");
+  app.add_option("--dump-json", o.dump_json,
+                 "At shutdown write interface totals, applications, networks, hosts and every flow (also those that "
+                 "ended during the run) as one JSON document to this file");
+  app.add_flag("-q,--quiet", o.quiet, "Print only errors");
+  app.footer(
+      "Capture files use packet time as the clock; by default nothing expires on idle time while a file is read "
+      "(a file is one analysis), unless a timeout option is given.\n"
+      "Signals: SIGINT/SIGTERM shut down cleanly (the JSON dump is written); SIGHUP reloads the nDPI files.");
+
+  ParseOutcome out;
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    std::ostringstream os, es;
+    out.exit_code = app.exit(e, os, es);
+    out.output = os.str() + es.str();
+    return out;
+  }
+  for (const std::string& spec : local_nets) {
+    for (const std::string& item : splitList(spec)) {
+      auto c = Cidr::parse(item);
+      if (!c) {
+        out.exit_code = 2;
+        out.output = "netlens: -m: '" + item + "' is not a network in CIDR notation (e.g. 192.168.1.0/24)\n";
+        return out;
+      }
+      o.local_networks.push_back(*c);
+    }
+  }
+  o.lifecycle.flow_idle_s = flow_idle;
+  o.lifecycle.tcp_closed_s = tcp_closed;
+  o.lifecycle.local_host_idle_s = local_idle;
+  o.lifecycle.remote_host_idle_s = remote_idle;
+  out.options = std::move(o);
+  return out;
+}
+
+EngineConfig engineConfigFor(const Options& o, const std::string& iface_name, bool is_file,
+                             const std::vector<Cidr>& own_networks) {
+  EngineConfig c;
+  c.name = iface_name;
+  c.lifecycle = o.lifecycle;
+  c.expire_idle = !is_file || o.lifecycle.anyTimeoutSet();
+  c.local_networks = o.local_networks;
+  for (const Cidr& own : own_networks) {
+    bool known = false;
+    for (const Cidr& n : c.local_networks) known |= n.network == own.network && n.prefix == own.prefix;
+    if (!known) c.local_networks.push_back(own);
+  }
+  c.ndpi.protocols_file = o.ndpi_protocols;
+  c.ndpi.categories_file = o.ndpi_categories;
+  c.ndpi.max_tcp_packets = o.max_tcp_dpi_packets;
+  c.ndpi.max_udp_packets = o.max_udp_dpi_packets;
+  c.decoder.decode_tunnels = o.decode_tunnels;
+  c.max_peers_per_host = o.max_peers_per_host;
+  return c;
+}
+
+}  // namespace netlens

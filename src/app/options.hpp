@@ -1,0 +1,41 @@
+#pragma once
+// Command-line options: parsed once in main, turned into the engine's configuration here.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "capture/pcap_source.hpp"
+#include "engine/engine_config.hpp"
+
+namespace netlens {
+
+struct Options {
+  std::vector<std::string> interfaces;  // -i, one entry per independent interface
+  CaptureOptions capture;
+  bool shutdown_when_done = false;
+  std::string ndpi_protocols;
+  std::string ndpi_categories;
+  std::vector<Cidr> local_networks;  // -m
+  std::string user;                  // -U
+  LifecycleConfig lifecycle;
+  uint32_t max_tcp_dpi_packets = 80;
+  uint32_t max_udp_dpi_packets = 24;
+  bool decode_tunnels = true;
+  uint32_t max_peers_per_host = 1024;
+  std::string dump_json;
+  bool quiet = false;
+};
+
+struct ParseOutcome {
+  std::optional<Options> options;  // empty when the program should exit
+  int exit_code = 0;
+  std::string output;  // help text or the error to print
+};
+
+ParseOutcome parseOptions(int argc, const char* const* argv);
+
+EngineConfig engineConfigFor(const Options& o, const std::string& iface_name, bool is_file,
+                             const std::vector<Cidr>& own_networks);
+
+}  // namespace netlens

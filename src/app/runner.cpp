@@ -1,0 +1,167 @@
+#include "app/runner.hpp"
+
+#include <signal.h>
+
+#include <atomic>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <thread>
+
+#include "app/privileges.hpp"
+#include "capture/pcap_source.hpp"
+#include "engine/json_dump.hpp"
+#include "engine/network_interface.hpp"
+
+namespace netlens {
+
+namespace {
+
+struct InterfaceRun {
+  std::unique_ptr<PacketSource> source;
+  std::unique_ptr<NetworkInterface> engine;
+  std::unique_ptr<JsonDump> dump;
+  std::string dump_path;
+  std::thread thread;
+  std::atomic<bool> input_done{false};
+  std::atomic<bool> exited{false};
+  bool failed = false;
+};
+
+struct Shared {
+  std::atomic<bool> stop{false};
+  std::atomic<uint64_t> reload_generation{0};
+};
+
+void packetLoop(InterfaceRun& run, Shared& shared, const Options& opt) {
+  NetworkInterface& iface = *run.engine;
+  PacketSource& src = *run.source;
+  uint64_t seen_reload = 0;
+  uint64_t since_check = 0;
+  PacketRef pkt;
+  while (!shared.stop.load(std::memory_order_relaxed)) {
+    const ReadResult r = src.next(pkt);
+    if (r == ReadResult::Packet) {
+      iface.processPacket(pkt);
+      if (++since_check < 4096) continue;
+    } else if (r == ReadResult::Timeout) {
+      if (!src.isFile()) iface.advanceClock(wallClockMicros());
+    } else {
+      if (r == ReadResult::Error) {
+        std::fprintf(stderr, "netlens: %s: capture error: %s\n", src.name().c_str(), src.lastError().c_str());
+        run.failed = true;
+      }
+      break;
+    }
+    since_check = 0;
+    const CaptureDrops d = src.drops();
+    iface.setCaptureDrops(d.kernel, d.interface);
+    if (const uint64_t g = shared.reload_generation.load(); g != seen_reload) {
+      seen_reload = g;
+      iface.requestNdpiReload();
+    }
+  }
+  const CaptureDrops d = src.drops();
+  iface.setCaptureDrops(d.kernel, d.interface);
+  iface.finish();
+  run.input_done = true;
+  // A finished file stays on view until netlens is asked to stop.
+  while (!shared.stop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  if (run.dump) run.dump->finish(iface);
+  if (!opt.quiet) {
+    const InterfaceStats& s = iface.stats();
+    std::fprintf(stderr, "netlens: %s: %lu packets, %lu bytes, %lu flows, %u hosts, %lu decode errors, %lu drops\n",
+                 iface.name().c_str(), (unsigned long)s.received.packets, (unsigned long)s.received.bytes,
+                 (unsigned long)s.flows.created, iface.activeHosts(),
+                 [&] { unsigned long n = 0; for (auto e : s.decode_errors) n += e; return n; }(),
+                 (unsigned long)(s.kernel_drops + s.interface_drops + s.engine_drops));
+  }
+  run.exited = true;
+}
+
+// Several interfaces: one document holding each interface's own document.
+bool mergeDumps(const std::string& path, const std::vector<std::unique_ptr<InterfaceRun>>& runs) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << "{\"interfaces\":[";
+  for (size_t i = 0; i < runs.size(); ++i) {
+    std::ifstream in(runs[i]->dump_path, std::ios::binary);
+    if (i) out << ',';
+    out << in.rdbuf();
+    in.close();
+    std::remove(runs[i]->dump_path.c_str());
+  }
+  out << "]}\n";
+  return bool(out);
+}
+
+}  // namespace
+
+int runNetlens(const Options& opt) {
+  if (opt.interfaces.empty()) {
+    std::fprintf(stderr, "netlens: no packet source: give -i FILE|DEVICE|- (see --help)\n");
+    return 2;
+  }
+  // Signals are taken by the main thread only, synchronously.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  Shared shared;
+  std::vector<std::unique_ptr<InterfaceRun>> runs;
+  try {
+    for (size_t i = 0; i < opt.interfaces.size(); ++i) {
+      auto run = std::make_unique<InterfaceRun>();
+      run->source = openPcapSource(opt.interfaces[i], opt.capture);
+      const bool is_file = run->source->isFile();
+      run->engine = std::make_unique<NetworkInterface>(
+          engineConfigFor(opt, run->source->name(), is_file, run->source->ownNetworks()));
+      if (!opt.dump_json.empty()) {
+        run->dump_path = opt.interfaces.size() == 1 ? opt.dump_json : opt.dump_json + ".part" + std::to_string(i);
+        run->dump = std::make_unique<JsonDump>(run->dump_path);
+        run->engine->addFlowSink(run->dump.get());
+      }
+      runs.push_back(std::move(run));
+    }
+    if (!opt.user.empty()) dropPrivileges(opt.user);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "netlens: %s\n", e.what());
+    return 1;
+  }
+
+  for (auto& r : runs) r->thread = std::thread(packetLoop, std::ref(*r), std::ref(shared), std::cref(opt));
+
+  bool has_files = false;
+  for (auto& r : runs) has_files |= r->source->isFile();
+  timespec wait{0, 100'000'000};
+  for (;;) {
+    const int sig = sigtimedwait(&signals, nullptr, &wait);
+    if (sig == SIGHUP) {
+      shared.reload_generation.fetch_add(1);
+      if (!opt.quiet) std::fprintf(stderr, "netlens: SIGHUP: reloading nDPI definitions\n");
+      continue;
+    }
+    if (sig == SIGINT || sig == SIGTERM) break;
+    bool files_done = true, every_source_failed = true;
+    for (auto& r : runs) {
+      if (r->source->isFile()) files_done &= r->input_done.load();
+      every_source_failed &= r->input_done.load() && r->failed;
+    }
+    if (opt.shutdown_when_done && has_files && files_done) break;
+    if (every_source_failed) break;  // nothing left to show
+  }
+  shared.stop = true;
+  for (auto& r : runs) r->thread.join();
+
+  int rc = 0;
+  for (auto& r : runs) rc |= r->failed ? 1 : 0;
+  if (runs.size() > 1 && !opt.dump_json.empty() && !mergeDumps(opt.dump_json, runs)) {
+    std::fprintf(stderr, "netlens: cannot write %s\n", opt.dump_json.c_str());
+    rc = 1;
+  }
+  return rc;
+}
+
+}  // namespace netlens

@@ -1,0 +1,156 @@
+#pragma once
+// EntryTable: the one bounded table behind flows and hosts.
+//
+// * Entries live in fixed chunks, so their addresses and indexes never move; an index (32 bits)
+//   is how flows point at hosts and how lists link entries.
+// * A flat open-addressing index (linear probing, backward-shift deletion) maps keys to entries;
+//   a lookup usually touches one cache line of the index and the entry itself.
+// * Every entry sits in one of kLists intrusive recency lists (least recently used first), which
+//   is what idle expiry and eviction walk: they start at the oldest entry and stop early.
+// * The table never grows past max_entries: insert() reports "full" and the caller decides to
+//   evict or drop, and counts it.
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+namespace netlens {
+
+struct TableLinks {
+  uint32_t prev = UINT32_MAX;
+  uint32_t next = UINT32_MAX;
+  uint8_t list = 0;
+  bool in_use = false;
+};
+
+template <typename Entry, typename Key, unsigned kLists>
+class EntryTable {
+ public:
+  static constexpr uint32_t kNone = UINT32_MAX;
+
+  explicit EntryTable(uint32_t max_entries) : max_(max_entries) {
+    uint64_t slots = 1024;
+    while (slots < uint64_t(max_entries) * 2) slots <<= 1;
+    slots_.assign(slots, Slot{});
+    mask_ = slots - 1;
+    for (auto& l : lists_) l = ListEnds{};
+  }
+
+  uint32_t size() const { return size_; }
+  uint32_t maxEntries() const { return max_; }
+  bool full() const { return size_ >= max_; }
+
+  Entry& operator[](uint32_t idx) { return chunks_[idx >> kChunkBits][idx & kChunkMask]; }
+  const Entry& operator[](uint32_t idx) const { return chunks_[idx >> kChunkBits][idx & kChunkMask]; }
+
+  uint32_t find(const Key& key, uint64_t hash) const {
+    const uint32_t tag = uint32_t(hash >> 32);
+    for (uint64_t s = hash & mask_;; s = (s + 1) & mask_) {
+      const Slot& slot = slots_[s];
+      if (slot.idx == kNone) return kNone;
+      if (slot.tag == tag && (*this)[slot.idx].key == key) return slot.idx;
+    }
+  }
+
+  // Adds a default entry for key at the tail of list; kNone when the table is full.
+  uint32_t insert(const Key& key, uint64_t hash, uint8_t list) {
+    if (size_ >= max_) return kNone;
+    uint32_t idx;
+    if (!free_.empty()) {
+      idx = free_.back();
+      free_.pop_back();
+    } else {
+      if ((high_water_ >> kChunkBits) >= chunks_.size())
+        chunks_.push_back(std::make_unique<Entry[]>(kChunkSize));
+      idx = high_water_++;
+    }
+    Entry& e = (*this)[idx];
+    e.key = key;
+    e.links.in_use = true;
+    e.links.list = list;
+    linkTail(idx, e);
+    uint64_t s = hash & mask_;
+    while (slots_[s].idx != kNone) s = (s + 1) & mask_;
+    slots_[s] = Slot{uint32_t(hash >> 32), idx};
+    ++size_;
+    return idx;
+  }
+
+  void erase(uint32_t idx, uint64_t hash) {
+    Entry& e = (*this)[idx];
+    uint64_t s = hash & mask_;
+    while (slots_[s].idx != idx) s = (s + 1) & mask_;
+    // Backward-shift deletion keeps every probe sequence unbroken without tombstones.
+    for (uint64_t next = (s + 1) & mask_;; next = (next + 1) & mask_) {
+      const Slot cur = slots_[next];
+      if (cur.idx == kNone) break;
+      const uint64_t home = hashOf(cur.idx) & mask_;
+      if (((next - home) & mask_) >= ((next - s) & mask_)) {
+        slots_[s] = cur;
+        s = next;
+      }
+    }
+    slots_[s] = Slot{};
+    unlink(idx, e);
+    e = Entry{};
+    free_.push_back(idx);
+    --size_;
+  }
+
+  // Moves an entry to the most-recent end of a list.
+  void touch(uint32_t idx, uint8_t list) {
+    Entry& e = (*this)[idx];
+    unlink(idx, e);
+    e.links.list = list;
+    linkTail(idx, e);
+  }
+  uint32_t oldest(uint8_t list) const { return lists_[list].head; }
+  uint32_t newer(uint32_t idx) const { return (*this)[idx].links.next; }
+
+  template <typename F>
+  void forEach(F&& f) {
+    for (uint32_t i = 0; i < high_water_; ++i)
+      if ((*this)[i].links.in_use) f(i, (*this)[i]);
+  }
+
+ private:
+  static constexpr uint32_t kChunkBits = 12, kChunkSize = 1u << kChunkBits, kChunkMask = kChunkSize - 1;
+  struct Slot {
+    uint32_t tag = 0;
+    uint32_t idx = kNone;
+  };
+  struct ListEnds {
+    uint32_t head = kNone;
+    uint32_t tail = kNone;
+  };
+
+  uint64_t hashOf(uint32_t idx) const { return (*this)[idx].key.hash(); }
+
+  void linkTail(uint32_t idx, Entry& e) {
+    ListEnds& l = lists_[e.links.list];
+    e.links.prev = l.tail;
+    e.links.next = kNone;
+    if (l.tail != kNone) (*this)[l.tail].links.next = idx;
+    else l.head = idx;
+    l.tail = idx;
+  }
+  void unlink(uint32_t idx, Entry& e) {
+    ListEnds& l = lists_[e.links.list];
+    if (e.links.prev != kNone) (*this)[e.links.prev].links.next = e.links.next;
+    else l.head = e.links.next;
+    if (e.links.next != kNone) (*this)[e.links.next].links.prev = e.links.prev;
+    else l.tail = e.links.prev;
+    (void)idx;
+    e.links.prev = e.links.next = kNone;
+  }
+
+  uint32_t max_;
+  uint32_t size_ = 0;
+  uint32_t high_water_ = 0;
+  uint64_t mask_ = 0;
+  std::vector<Slot> slots_;
+  std::vector<std::unique_ptr<Entry[]>> chunks_;
+  std::vector<uint32_t> free_;
+  ListEnds lists_[kLists];
+};
+
+}  // namespace netlens

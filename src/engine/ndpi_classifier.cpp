@@ -1,0 +1,179 @@
+#include "engine/ndpi_classifier.hpp"
+
+#include <cstring>
+#include <stdexcept>
+
+namespace netlens {
+
+// One nDPI detection module with the custom definitions loaded.
+class NdpiModule {
+ public:
+  explicit NdpiModule(const NdpiConfig& config) {
+    mod_ = ndpi_init_detection_module(ndpi_no_prefs);
+    if (mod_ == nullptr) throw std::runtime_error("nDPI: cannot initialise the detection module");
+    NDPI_PROTOCOL_BITMASK all;
+    NDPI_BITMASK_SET_ALL(all);
+    ndpi_set_protocol_detection_bitmask2(mod_, &all);
+    // Custom definitions must be loaded before the module is finalised.
+    if (!config.protocols_file.empty() &&
+        ndpi_load_protocols_file(mod_, config.protocols_file.c_str()) != 0) {
+      ndpi_exit_detection_module(mod_);
+      throw std::runtime_error("nDPI: cannot load protocols file " + config.protocols_file);
+    }
+    if (!config.categories_file.empty() &&
+        ndpi_load_categories_file(mod_, config.categories_file.c_str()) < 0) {
+      ndpi_exit_detection_module(mod_);
+      throw std::runtime_error("nDPI: cannot load categories file " + config.categories_file);
+    }
+    ndpi_finalize_initialization(mod_);
+  }
+  ~NdpiModule() { ndpi_exit_detection_module(mod_); }
+  NdpiModule(const NdpiModule&) = delete;
+  NdpiModule& operator=(const NdpiModule&) = delete;
+
+  ndpi_detection_module_struct* get() const { return mod_; }
+  uint64_t users = 0;  // inspections still running on this module
+
+ private:
+  ndpi_detection_module_struct* mod_ = nullptr;
+};
+
+namespace {
+AppProtocol fromNdpi(const ndpi_protocol& p) {
+  return AppProtocol{p.master_protocol, p.app_protocol, uint16_t(p.category)};
+}
+bool isTlsLike(const AppProtocol& p) {
+  auto tls = [](uint16_t id) {
+    return id == NDPI_PROTOCOL_TLS || id == NDPI_PROTOCOL_QUIC || id == NDPI_PROTOCOL_DTLS;
+  };
+  return tls(p.master) || tls(p.app);
+}
+}  // namespace
+
+NdpiClassifier::NdpiClassifier(NdpiConfig config)
+    : config_(std::move(config)), current_(std::make_shared<NdpiModule>(config_)) {}
+
+NdpiClassifier::~NdpiClassifier() {
+  for (Inspection* s : free_list_) delete s;
+}
+
+Inspection* NdpiClassifier::begin() {
+  Inspection* s;
+  if (!free_list_.empty()) {
+    s = free_list_.back();
+    free_list_.pop_back();
+  } else {
+    s = new Inspection;
+  }
+  std::memset(&s->ndpi, 0, sizeof(s->ndpi));
+  s->module = current_.get();
+  ++s->module->users;
+  ++live_inspections_;
+  return s;
+}
+
+AppProtocol NdpiClassifier::process(Inspection* s, const uint8_t* l3, uint32_t l3_len, uint64_t time_ms) {
+  const uint16_t len = l3_len > 0xFFFF ? 0xFFFF : uint16_t(l3_len);
+  return fromNdpi(ndpi_detection_process_packet(s->module->get(), &s->ndpi, l3, len, time_ms));
+}
+
+bool NdpiClassifier::wantsMore(Inspection* s) {
+  return ndpi_extra_dissection_possible(s->module->get(), &s->ndpi) != 0;
+}
+
+AppProtocol NdpiClassifier::giveUp(Inspection* s) {
+  uint8_t guessed = 0;
+  return fromNdpi(ndpi_detection_giveup(s->module->get(), &s->ndpi, 1, &guessed));
+}
+
+std::unique_ptr<FlowDetails> NdpiClassifier::details(Inspection* s, const AppProtocol& proto) {
+  const ndpi_flow_struct& f = s->ndpi;
+  auto d = std::make_unique<FlowDetails>();
+  d->server_name.assign(f.host_server_name, strnlen(f.host_server_name, sizeof(f.host_server_name)));
+  if (f.http.url) d->url = f.http.url;
+  if (f.http.user_agent) d->user_agent = f.http.user_agent;
+  if (f.http.content_type) d->content_type = f.http.content_type;
+  d->http_status = f.http.response_status_code;
+  if (isTlsLike(proto)) {
+    if (f.protos.tls_quic.ssl_version) {
+      char buf[32];
+      uint8_t unknown = 0;
+      d->tls_version = ndpi_ssl_version2str(buf, sizeof(buf), f.protos.tls_quic.ssl_version, &unknown);
+    }
+    d->ja3_client.assign(f.protos.tls_quic.ja3_client, strnlen(f.protos.tls_quic.ja3_client, 33));
+    d->ja3_server.assign(f.protos.tls_quic.ja3_server, strnlen(f.protos.tls_quic.ja3_server, 33));
+  }
+  ndpi_protocol np{proto.master, proto.app, ndpi_protocol_category_t(proto.category)};
+  if (const char* info = ndpi_get_flow_info(&f, &np); info && *info) d->info = info;
+  d->risk = f.risk;
+  if (f.risk) {
+    uint16_t cli = 0, srv = 0;
+    d->risk_score = ndpi_risk2score(f.risk, &cli, &srv);
+  }
+  d->confidence = uint8_t(f.confidence);
+  const bool empty = d->server_name.empty() && d->url.empty() && d->user_agent.empty() &&
+                     d->http_status == 0 && d->tls_version.empty() && d->ja3_client.empty() &&
+                     d->ja3_server.empty() && d->info.empty() && d->risk == 0 && d->confidence == 0;
+  if (empty) return nullptr;
+  return d;
+}
+
+void NdpiClassifier::end(Inspection* s) {
+  ndpi_free_flow_data(&s->ndpi);
+  NdpiModule* m = s->module;
+  s->module = nullptr;
+  --live_inspections_;
+  if (--m->users == 0 && m != current_.get()) {
+    std::erase_if(retired_, [m](const auto& r) { return r.get() == m; });
+  }
+  free_list_.push_back(s);
+}
+
+std::string NdpiClassifier::protocolName(uint16_t id) const {
+  const char* n = ndpi_get_proto_name(current_->get(), id);
+  return n ? n : "Unknown";
+}
+
+std::string NdpiClassifier::categoryName(uint16_t id) const {
+  const char* n = ndpi_category_get_name(current_->get(), ndpi_protocol_category_t(id));
+  return n ? n : "Unspecified";
+}
+
+std::string NdpiClassifier::protocolCategoryName(uint16_t protocol_id) const {
+  ndpi_protocol p{NDPI_PROTOCOL_UNKNOWN, protocol_id, NDPI_PROTOCOL_CATEGORY_UNSPECIFIED};
+  return categoryName(uint16_t(ndpi_get_proto_category(current_->get(), p)));
+}
+
+std::string NdpiClassifier::fullName(const AppProtocol& p) const {
+  if (p.master != NDPI_PROTOCOL_UNKNOWN && p.master != p.app) {
+    if (p.app != NDPI_PROTOCOL_UNKNOWN) return protocolName(p.master) + "." + protocolName(p.app);
+    return protocolName(p.master);
+  }
+  return protocolName(p.app);
+}
+
+uint16_t NdpiClassifier::numProtocols() const {
+  return uint16_t(ndpi_get_num_supported_protocols(current_->get()));
+}
+
+void NdpiClassifier::requestReload() {
+  if (pending_.valid()) return;  // one reload at a time
+  NdpiConfig cfg = config_;
+  pending_ = std::async(std::launch::async, [cfg] { return std::make_shared<NdpiModule>(cfg); });
+}
+
+bool NdpiClassifier::applyReload(std::string* error) {
+  if (!pending_.valid() || pending_.wait_for(std::chrono::seconds(0)) != std::future_status::ready)
+    return false;
+  try {
+    auto fresh = pending_.get();
+    if (current_->users > 0) retired_.push_back(current_);
+    current_ = std::move(fresh);
+    ++reloads_;
+  } catch (const std::exception& e) {
+    if (error) *error = e.what();
+  }
+  return true;
+}
+
+}  // namespace netlens

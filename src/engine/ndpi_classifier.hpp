@@ -1,0 +1,110 @@
+#pragma once
+// NdpiClassifier: netlens's one door to nDPI. It owns the detection module of one engine (nDPI
+// is not thread-safe: one module per packet thread), hands out the per-flow inspection state
+// only while a flow is being inspected, and turns what nDPI learned into FlowDetails.
+//
+// Custom protocol and category files can be reloaded at run time: the new module is built off
+// the packet thread, new flows use it, and the old one lives until its last flow is decided.
+#include <cstdint>
+#include <future>
+#include <memory>
+#include <string>
+#include <vector>
+
+extern "C" {
+#include <ndpi_api.h>
+}
+
+namespace netlens {
+
+struct NdpiConfig {
+  std::string protocols_file;   // --ndpi-protocols
+  std::string categories_file;  // --ndpi-categories
+  uint32_t max_tcp_packets = 80;  // packets of a TCP flow nDPI may see before giving up
+  uint32_t max_udp_packets = 24;  // same for UDP (nDPI's reference reader uses 80 / 24)
+};
+
+// The application of a flow, as nDPI names it.
+struct AppProtocol {
+  uint16_t master = 0;  // e.g. TLS
+  uint16_t app = 0;     // e.g. Facebook
+  uint16_t category = 0;
+  // The protocol statistics are accounted to: the application when known, else the master.
+  uint16_t accounted() const { return app ? app : master; }
+};
+
+// What nDPI extracted from a flow; allocated only for flows where it found something.
+struct FlowDetails {
+  std::string server_name;  // HTTP Host, TLS/QUIC SNI, DNS query name, ...
+  std::string url;
+  std::string user_agent;
+  std::string content_type;
+  uint16_t http_status = 0;
+  std::string tls_version;
+  std::string ja3_client;
+  std::string ja3_server;
+  std::string info;  // nDPI's summarised flow information
+  uint64_t risk = 0;
+  uint16_t risk_score = 0;
+  uint8_t confidence = 0;
+};
+
+class NdpiModule;
+
+// Per-flow inspection state: nDPI's flow struct plus the module it belongs to.
+struct Inspection {
+  ndpi_flow_struct ndpi{};
+  NdpiModule* module = nullptr;
+};
+
+class NdpiClassifier {
+ public:
+  explicit NdpiClassifier(NdpiConfig config);
+  ~NdpiClassifier();
+  NdpiClassifier(const NdpiClassifier&) = delete;
+  NdpiClassifier& operator=(const NdpiClassifier&) = delete;
+
+  // Starts inspecting a flow with the current module.
+  Inspection* begin();
+  // Feeds one packet (from its IP header) and returns nDPI's current answer.
+  AppProtocol process(Inspection* s, const uint8_t* l3, uint32_t l3_len, uint64_t time_ms);
+  // True when nDPI wants more packets although it already named the application
+  // (e.g. to read a TLS certificate).
+  bool wantsMore(Inspection* s);
+  // Ends inspection without a decision: nDPI's best guess (ports, addresses).
+  AppProtocol giveUp(Inspection* s);
+  // What nDPI learned; nullptr when nothing worth keeping.
+  std::unique_ptr<FlowDetails> details(Inspection* s, const AppProtocol& proto);
+  // Releases the inspection state (nDPI's own allocations too).
+  void end(Inspection* s);
+
+  uint32_t maxPackets(uint8_t l4_proto) const {
+    return l4_proto == 6 ? config_.max_tcp_packets : l4_proto == 17 ? config_.max_udp_packets : 0;
+  }
+
+  std::string protocolName(uint16_t id) const;
+  std::string categoryName(uint16_t id) const;
+  // The category nDPI files a protocol under by default.
+  std::string protocolCategoryName(uint16_t protocol_id) const;
+  // "master.app" as nDPI prints it (e.g. "TLS.Facebook", "DNS", "Unknown").
+  std::string fullName(const AppProtocol& p) const;
+  uint16_t numProtocols() const;
+
+  // Re-reads the custom protocol/category files in the background; applyReload() switches
+  // to the new module once it is ready. Returns false when no reload is pending or done.
+  void requestReload();
+  bool applyReload(std::string* error);
+  uint64_t reloads() const { return reloads_; }
+  uint64_t liveInspections() const { return live_inspections_; }
+
+ private:
+  NdpiConfig config_;
+  std::shared_ptr<NdpiModule> current_;
+  std::vector<std::shared_ptr<NdpiModule>> retired_;  // still referenced by undecided flows
+  std::future<std::shared_ptr<NdpiModule>> pending_;
+  std::vector<Inspection*> free_list_;
+  uint64_t reloads_ = 0;
+  uint64_t live_inspections_ = 0;
+};
+
+}  // namespace netlens

@@ -1,0 +1,488 @@
+#include "engine/network_interface.hpp"
+
+#include "decode/packet_decoder.hpp"
+
+namespace netlens {
+
+const char* tcpStateName(TcpState s) {
+  switch (s) {
+    case TcpState::None: return "none";
+    case TcpState::SynSent: return "syn_sent";
+    case TcpState::SynReceived: return "syn_received";
+    case TcpState::Established: return "established";
+    case TcpState::Closing: return "closing";
+    case TcpState::Closed: return "closed";
+    case TcpState::Reset: return "reset";
+  }
+  return "none";
+}
+
+const char* flowEndReasonName(FlowEndReason r) {
+  switch (r) {
+    case FlowEndReason::Idle: return "idle";
+    case FlowEndReason::Closed: return "closed";
+    case FlowEndReason::Evicted: return "evicted";
+    case FlowEndReason::Shutdown: return "shutdown";
+  }
+  return "shutdown";
+}
+
+namespace {
+constexpr Micros seconds(uint32_t s) { return Micros(s) * kMicrosPerSecond; }
+// Sequence-number comparison modulo 2^32.
+bool seqBefore(uint32_t a, uint32_t b) { return int32_t(a - b) < 0; }
+}  // namespace
+
+NetworkInterface::NetworkInterface(EngineConfig config)
+    : config_(std::move(config)),
+      classifier_(config_.ndpi),
+      flows_(config_.lifecycle.max_flows),
+      hosts_(config_.lifecycle.max_hosts) {
+  const LifecycleConfig& lc = config_.lifecycle;
+  flow_idle_ = seconds(lc.flow_idle_s.value_or(60));
+  tcp_closed_ = seconds(lc.tcp_closed_s.value_or(10));
+  local_host_idle_ = seconds(lc.local_host_idle_s.value_or(300));
+  remote_host_idle_ = seconds(lc.remote_host_idle_s.value_or(60));
+  for (const Cidr& c : config_.local_networks) networks_.push_back(NetworkStats{c});
+  apps_.resize(classifier_.numProtocols());
+  dirty_.reserve(1024);
+}
+
+NetworkInterface::~NetworkInterface() {
+  flows_.forEach([&](uint32_t, Flow& f) {
+    if (f.inspection) classifier_.end(f.inspection);
+    f.inspection = nullptr;
+  });
+}
+
+AppStats& NetworkInterface::app(uint16_t id) {
+  if (id >= apps_.size()) apps_.resize(size_t(id) + 1);
+  return apps_[id];
+}
+
+int16_t NetworkInterface::networkOf(const IpAddress& ip) const {
+  for (size_t i = 0; i < networks_.size(); ++i)
+    if (networks_[i].cidr.contains(ip)) return int16_t(i);
+  return kNoNetwork;
+}
+
+// ---- packets ----------------------------------------------------------------------------
+
+void NetworkInterface::processPacket(const PacketRef& pkt) {
+  // Packet time never runs backwards for the engine (captures are not always in order).
+  advanceClock(pkt.ts > now_ ? pkt.ts : now_);
+  stats_.received.add(1, pkt.caplen);
+  if (stats_.first_packet == 0) stats_.first_packet = now_;
+  stats_.last_packet = now_;
+
+  const DecodedPacket d = decodePacket(pkt.link_type, pkt.data, pkt.caplen, config_.decoder);
+  if (d.status == DecodeStatus::NonIp) {
+    stats_.non_ip[size_t(d.non_ip)].add(1, pkt.caplen);
+    return;
+  }
+  if (d.status == DecodeStatus::Error) {
+    ++stats_.decode_errors[size_t(d.error)];
+    stats_.decode_error_bytes += pkt.caplen;
+    return;
+  }
+
+  bool src_is_a = true;
+  const FlowKey key = FlowKey::make(d.vlan, d.l4_proto, d.src_ip, d.src_port, d.dst_ip, d.dst_port, src_is_a);
+  const uint64_t hash = key.hash();
+  uint32_t idx = flows_.find(key, hash);
+  if (idx == FlowTable::kNone) {
+    idx = createFlow(key, hash, src_is_a, d);
+    if (idx == FlowTable::kNone) {
+      ++stats_.engine_drops;
+      return;
+    }
+  }
+  (d.ip_version == 4 ? stats_.ipv4 : stats_.ipv6).add(1, pkt.caplen);
+  stats_.l4[d.l4_proto].add(1, pkt.caplen);
+
+  Flow& f = flows_[idx];
+  const bool from_client = src_is_a == f.client_is_a;
+  FlowDirectionStats& dir = from_client ? f.c2s : f.s2c;
+  dir.traffic.add(1, pkt.caplen);
+  dir.payload_bytes += d.payload_len;
+  if (dir.first_seen == 0) dir.first_seen = now_;
+  dir.last_seen = now_;
+  f.last_seen = now_;
+
+  if (d.has_tcp_header) updateTcp(f, dir, from_client, d, idx);
+
+  // Keep the recency list roughly ordered at one-second granularity: cheap and enough for
+  // expiry and eviction, which work in seconds.
+  const uint32_t second = uint32_t(now_ / kMicrosPerSecond);
+  if (second != f.last_touch_second) {
+    f.last_touch_second = second;
+    flows_.touch(idx, f.links.list);
+  }
+
+  if (!f.detection_final) inspect(f, d);
+
+  if (!f.dirty) {
+    f.dirty = true;
+    dirty_.push_back(idx);
+  }
+}
+
+void NetworkInterface::updateTcp(Flow& f, FlowDirectionStats& dir, bool from_client, const DecodedPacket& d,
+                                 uint32_t idx) {
+  const uint8_t flags = d.tcp_flags;
+  dir.tcp_flags |= flags;
+
+  // Retransmissions and reordering from sequence numbers, per direction.
+  const uint32_t seg = d.payload_len + ((flags & tcp_flag::Syn) ? 1 : 0) + ((flags & tcp_flag::Fin) ? 1 : 0);
+  if (!dir.seq_known) {
+    dir.seq_known = true;
+    dir.next_seq = d.tcp_seq + seg;
+  } else if (seg > 0) {
+    if (d.tcp_seq == dir.next_seq) {
+      dir.next_seq += seg;
+    } else if (seqBefore(d.tcp_seq, dir.next_seq)) {
+      ++dir.retransmissions;
+      if (seqBefore(dir.next_seq, d.tcp_seq + seg)) dir.next_seq = d.tcp_seq + seg;
+    } else {
+      ++dir.out_of_order;
+      dir.next_seq = d.tcp_seq + seg;
+    }
+  }
+
+  // Connection state as an observer sees it.
+  TcpState s = f.tcp_state;
+  if (flags & tcp_flag::Rst) {
+    s = TcpState::Reset;
+  } else if (flags & tcp_flag::Syn) {
+    if (!(flags & tcp_flag::Ack) && from_client && s == TcpState::None) s = TcpState::SynSent;
+    else if ((flags & tcp_flag::Ack) && !from_client && (s == TcpState::SynSent || s == TcpState::None))
+      s = TcpState::SynReceived;
+  } else if (flags & tcp_flag::Fin) {
+    const bool both = (f.c2s.tcp_flags & tcp_flag::Fin) && (f.s2c.tcp_flags & tcp_flag::Fin);
+    s = both ? TcpState::Closed : TcpState::Closing;
+  } else if ((flags & tcp_flag::Ack) && s == TcpState::SynReceived && from_client) {
+    s = TcpState::Established;
+  } else if (s == TcpState::None) {
+    s = TcpState::Established;  // joined mid-connection
+  }
+  if (s != f.tcp_state) {
+    f.tcp_state = s;
+    if ((s == TcpState::Closed || s == TcpState::Reset) && f.links.list != kFlowsClosed)
+      flows_.touch(idx, kFlowsClosed);
+  }
+}
+
+uint32_t NetworkInterface::createFlow(const FlowKey& key, uint64_t hash, bool src_is_a, const DecodedPacket& d) {
+  if (flows_.full() && !evictOneFlow()) {
+    ++stats_.flows.dropped;
+    return FlowTable::kNone;
+  }
+  const uint32_t idx = flows_.insert(key, hash, kFlowsActive);
+  Flow& f = flows_[idx];
+  f.client_is_a = src_is_a;  // the side that sent the first packet started the flow
+  f.first_seen = now_;
+  f.last_touch_second = uint32_t(now_ / kMicrosPerSecond);
+  f.tunnel = d.tunnel;
+  f.inspection = classifier_.begin();
+  ++stats_.flows.created;
+
+  f.client_host = findOrCreateHost(d.src_ip, d.vlan);
+  f.server_host = findOrCreateHost(d.dst_ip, d.vlan);
+  Host* cli = f.client_host == kNoHost ? nullptr : &hosts_[f.client_host];
+  Host* srv = f.server_host == kNoHost ? nullptr : &hosts_[f.server_host];
+  f.client_network = cli ? cli->network : networkOf(d.src_ip);
+  f.server_network = srv ? srv->network : networkOf(d.dst_ip);
+  for (int16_t n : {f.client_network, f.server_network}) {
+    if (n == kNoNetwork) continue;
+    ++networks_[n].active_flows;
+    ++networks_[n].flows;
+    if (f.client_network == f.server_network) break;
+  }
+
+  if (cli) {
+    ++cli->active_flows;
+    ++cli->flows_as_client;
+  }
+  if (srv) {
+    ++srv->active_flows;
+    ++srv->flows_as_server;
+  }
+  auto notePeer = [&](Host* h, const IpAddress& peer) {
+    if (!h || !h->local_stats) return;
+    auto& peers = h->local_stats->peers;
+    auto it = peers.find(peer);
+    if (it != peers.end()) ++it->second.flows;
+    else if (peers.size() < config_.max_peers_per_host) peers.emplace(peer, PeerTraffic{0, 1});
+    else ++h->local_stats->peers_dropped;
+  };
+  notePeer(cli, d.dst_ip);
+  notePeer(srv, d.src_ip);
+  // MAC addresses belong to the hosts only when the frame is not tunnelled.
+  if (d.src_mac && d.tunnel == TunnelType::None) {
+    auto setMac = [](Host* h, const uint8_t* mac) {
+      if (!h || !h->local_stats || h->local_stats->has_mac) return;
+      std::memcpy(h->local_stats->mac.data(), mac, 6);
+      h->local_stats->has_mac = true;
+    };
+    setMac(cli, d.src_mac);
+    setMac(srv, d.dst_mac);
+  }
+  return idx;
+}
+
+uint32_t NetworkInterface::findOrCreateHost(const IpAddress& ip, uint16_t vlan) {
+  const HostKey key{ip, vlan};
+  const uint64_t hash = key.hash();
+  uint32_t idx = hosts_.find(key, hash);
+  if (idx != HostTable::kNone) return idx;
+  if (hosts_.full() && !evictOneHost()) {
+    ++stats_.hosts.dropped;
+    return kNoHost;
+  }
+  const int16_t net = networkOf(ip);
+  const bool local = net != kNoNetwork;
+  idx = hosts_.insert(key, hash, local ? kHostsLocal : kHostsRemote);
+  Host& h = hosts_[idx];
+  h.local = local;
+  h.network = net;
+  h.first_seen = h.last_seen = now_;
+  if (local) {
+    h.local_stats = std::make_unique<LocalHostStats>();
+    ++networks_[net].hosts;
+  }
+  ++stats_.hosts.created;
+  return idx;
+}
+
+// ---- nDPI -------------------------------------------------------------------------------
+
+void NetworkInterface::inspect(Flow& f, const DecodedPacket& d) {
+  // Like nDPI's reference reader: every packet goes to nDPI until it names an application (and
+  // needs nothing more) or the flow has had its share of packets; then nDPI's state goes.
+  const uint64_t packets = f.c2s.traffic.packets + f.s2c.traffic.packets;
+  const uint32_t limit = classifier_.maxPackets(d.l4_proto);
+  const bool enough = limit != 0 && packets > limit;
+  ++f.inspected_packets;
+  ++stats_.inspected_packets;
+  f.app = classifier_.process(f.inspection, d.l3, d.l3_len, now_ / 1000);
+  if (!enough && f.app.app == 0) return;
+  if (!enough && classifier_.wantsMore(f.inspection)) return;
+  finishInspection(f);
+}
+
+void NetworkInterface::finishInspection(Flow& f) {
+  if (!f.inspection) return;
+  if (f.app.app == 0) f.app = classifier_.giveUp(f.inspection);
+  f.details = classifier_.details(f.inspection, f.app);
+  classifier_.end(f.inspection);
+  f.inspection = nullptr;
+  f.detection_final = true;
+}
+
+// ---- rolling flow totals into hosts, networks and applications ------------------------------
+
+void NetworkInterface::rollUp(Flow& f) {
+  f.dirty = false;
+  const TrafficCounter d_c2s = f.c2s.traffic - f.rolled_c2s;
+  const TrafficCounter d_s2c = f.s2c.traffic - f.rolled_s2c;
+  if (!d_c2s.empty() || !d_s2c.empty()) {
+    f.rolled_c2s = f.c2s.traffic;
+    f.rolled_s2c = f.s2c.traffic;
+    auto touchHost = [&](uint32_t idx, const TrafficCounter& sent, const TrafficCounter& rcvd) {
+      if (idx == kNoHost) return;
+      Host& h = hosts_[idx];
+      h.sent.add(sent);
+      h.received.add(rcvd);
+      if (f.last_seen > h.last_seen) {
+        if (h.last_seen / kMicrosPerSecond != f.last_seen / kMicrosPerSecond) hosts_.touch(idx, h.links.list);
+        h.last_seen = f.last_seen;
+      }
+      if (h.local_stats) {
+        const Endpoint peer = idx == f.client_host ? f.server() : f.client();
+        auto it = h.local_stats->peers.find(peer.ip);
+        if (it != h.local_stats->peers.end()) it->second.bytes += sent.bytes + rcvd.bytes;
+      }
+    };
+    touchHost(f.client_host, d_c2s, d_s2c);
+    if (f.server_host != f.client_host) touchHost(f.server_host, d_s2c, d_c2s);
+    // Networks: traffic from outside a network into it is ingress, the reverse egress, and
+    // traffic that stays inside is inner.
+    auto account = [&](int16_t from, int16_t to, const TrafficCounter& t) {
+      if (t.empty()) return;
+      if (from != kNoNetwork && from == to) {
+        networks_[from].inner.add(t);
+        return;
+      }
+      if (from != kNoNetwork) networks_[from].egress.add(t);
+      if (to != kNoNetwork) networks_[to].ingress.add(t);
+    };
+    account(f.client_network, f.server_network, d_c2s);
+    account(f.server_network, f.client_network, d_s2c);
+  }
+
+  // Applications are credited once nDPI's answer is final, so that a flow's traffic is never
+  // split between "Unknown" and the application it turns out to be.
+  if (!f.detection_final) return;
+  const uint16_t id = f.app.accounted();
+  const TrafficCounter a_c2s = f.c2s.traffic - f.rolled_app_c2s;
+  const TrafficCounter a_s2c = f.s2c.traffic - f.rolled_app_s2c;
+  if (a_c2s.empty() && a_s2c.empty() && f.app_accounted) return;
+  AppStats& a = app(id);
+  a.traffic.add(a_c2s);
+  a.traffic.add(a_s2c);
+  const bool new_flow = !f.app_accounted;
+  if (new_flow) {
+    ++a.flows;
+    f.app_accounted = true;
+  }
+  if (config_.local_host_apps) {
+    auto credit = [&](uint32_t idx, const TrafficCounter& sent, const TrafficCounter& rcvd) {
+      if (idx == kNoHost || !hosts_[idx].local_stats) return;
+      AppTraffic& t = hosts_[idx].local_stats->app(id);
+      t.sent.add(sent);
+      t.received.add(rcvd);
+      if (new_flow) ++t.flows;
+    };
+    credit(f.client_host, a_c2s, a_s2c);
+    if (f.server_host != f.client_host) credit(f.server_host, a_s2c, a_c2s);
+  }
+  f.rolled_app_c2s = f.c2s.traffic;
+  f.rolled_app_s2c = f.s2c.traffic;
+}
+
+void NetworkInterface::rollUpDirty() {
+  for (uint32_t idx : dirty_) {
+    Flow& f = flows_[idx];
+    if (f.links.in_use && f.dirty) rollUp(f);
+  }
+  dirty_.clear();
+}
+
+// ---- lifecycle --------------------------------------------------------------------------
+
+void NetworkInterface::endFlow(uint32_t idx, FlowEndReason why) {
+  Flow& f = flows_[idx];
+  finishInspection(f);
+  rollUp(f);
+  for (FlowSink* s : sinks_) s->flowEnded(*this, f, why);
+  for (int16_t n : {f.client_network, f.server_network}) {
+    if (n == kNoNetwork) continue;
+    --networks_[n].active_flows;
+    if (f.client_network == f.server_network) break;
+  }
+  releaseHost(f.client_host);
+  if (f.server_host != f.client_host) releaseHost(f.server_host);
+  flows_.erase(idx, f.key.hash());
+}
+
+void NetworkInterface::releaseHost(uint32_t idx) {
+  if (idx == kNoHost) return;
+  Host& h = hosts_[idx];
+  if (h.active_flows > 0) --h.active_flows;
+}
+
+bool NetworkInterface::evictOneFlow() {
+  // The least recently seen flow goes, closed TCP flows first.
+  uint32_t victim = flows_.oldest(kFlowsClosed);
+  const uint32_t active = flows_.oldest(kFlowsActive);
+  if (victim == FlowTable::kNone || (active != FlowTable::kNone && flows_[active].last_seen + tcp_closed_ < flows_[victim].last_seen))
+    victim = active;
+  if (victim == FlowTable::kNone) return false;
+  endFlow(victim, FlowEndReason::Evicted);
+  ++stats_.flows.evicted;
+  return true;
+}
+
+bool NetworkInterface::evictOneHost() {
+  // Hosts with active flows stay; look at a bounded number of the oldest remote, then local.
+  for (uint8_t list : {uint8_t(kHostsRemote), uint8_t(kHostsLocal)}) {
+    int budget = 64;
+    for (uint32_t idx = hosts_.oldest(list); idx != HostTable::kNone && budget-- > 0; idx = hosts_.newer(idx)) {
+      Host& h = hosts_[idx];
+      if (h.active_flows != 0) continue;
+      if (h.network != kNoNetwork) --networks_[h.network].hosts;
+      hosts_.erase(idx, h.key.hash());
+      ++stats_.hosts.evicted;
+      return true;
+    }
+  }
+  return false;
+}
+
+void NetworkInterface::expireFlows() {
+  auto sweep = [&](uint8_t list, Micros timeout, FlowEndReason why) {
+    for (uint32_t idx = flows_.oldest(list); idx != FlowTable::kNone;) {
+      const Flow& f = flows_[idx];
+      if (f.last_seen + timeout > now_) break;
+      const uint32_t next = flows_.newer(idx);
+      endFlow(idx, why);
+      ++stats_.flows.expired;
+      idx = next;
+    }
+  };
+  sweep(kFlowsClosed, tcp_closed_, FlowEndReason::Closed);
+  sweep(kFlowsActive, flow_idle_, FlowEndReason::Idle);
+}
+
+void NetworkInterface::expireHosts() {
+  auto sweep = [&](uint8_t list, Micros timeout) {
+    // Hosts still in a flow are moved to the recent end; bound the walk so a tick stays short.
+    uint32_t budget = hosts_.size();
+    for (uint32_t idx = hosts_.oldest(list); idx != HostTable::kNone && budget-- > 0;) {
+      Host& h = hosts_[idx];
+      if (h.last_seen + timeout > now_) break;
+      const uint32_t next = hosts_.newer(idx);
+      if (h.active_flows > 0) {
+        h.last_seen = now_;
+        hosts_.touch(idx, list);
+      } else {
+        if (h.network != kNoNetwork) --networks_[h.network].hosts;
+        hosts_.erase(idx, h.key.hash());
+        ++stats_.hosts.expired;
+      }
+      idx = next;
+    }
+  };
+  sweep(kHostsLocal, local_host_idle_);
+  sweep(kHostsRemote, remote_host_idle_);
+}
+
+void NetworkInterface::advanceClock(Micros now) {
+  if (now < now_) return;
+  now_ = now;
+  if (next_tick_ == 0) {
+    next_tick_ = now_ + kMicrosPerSecond;
+    last_tick_ = now_;
+    return;
+  }
+  if (now_ >= next_tick_) tick();
+}
+
+void NetworkInterface::tick() {
+  rollUpDirty();
+  const Micros elapsed = now_ - last_tick_;
+  if (elapsed > 0) {
+    const TrafficCounter delta = stats_.received - traffic_at_last_tick_;
+    const double secs = double(elapsed) / kMicrosPerSecond;
+    stats_.throughput.bps = double(delta.bytes) * 8 / secs;
+    stats_.throughput.pps = double(delta.packets) / secs;
+  }
+  traffic_at_last_tick_ = stats_.received;
+  last_tick_ = now_;
+  next_tick_ = now_ + kMicrosPerSecond;
+  if (config_.expire_idle) {
+    expireFlows();
+    expireHosts();
+  }
+  classifier_.applyReload(nullptr);
+}
+
+void NetworkInterface::finish() {
+  flows_.forEach([&](uint32_t, Flow& f) {
+    finishInspection(f);
+    rollUp(f);
+  });
+  dirty_.clear();
+}
+
+}  // namespace netlens

@@ -1,0 +1,153 @@
+#pragma once
+// NetworkInterface: the live state of one monitored interface (packets in, flows, hosts,
+// networks, applications and totals out). Single writer: only the interface's packet thread
+// calls the mutating methods; readers use the const accessors from the same thread or a
+// published snapshot.
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/counters.hpp"
+#include "core/flow_key.hpp"
+#include "core/timestamp.hpp"
+#include "decode/decoded_packet.hpp"
+#include "engine/engine_config.hpp"
+#include "engine/entry_table.hpp"
+#include "engine/flow.hpp"
+#include "engine/flow_sink.hpp"
+#include "engine/host.hpp"
+#include "engine/ndpi_classifier.hpp"
+
+namespace netlens {
+
+// One captured frame as a source hands it over.
+struct PacketRef {
+  Micros ts = 0;
+  const uint8_t* data = nullptr;
+  uint32_t caplen = 0;
+  uint32_t wire_len = 0;
+  int link_type = 1;
+};
+
+struct AppStats {
+  TrafficCounter traffic;
+  uint64_t flows = 0;
+};
+
+struct NetworkStats {
+  Cidr cidr;
+  TrafficCounter ingress;  // from outside this network into it
+  TrafficCounter egress;   // from inside to outside
+  TrafficCounter inner;    // inside to inside
+  uint32_t hosts = 0;         // active hosts
+  uint32_t active_flows = 0;
+  uint64_t flows = 0;         // flows seen since start
+};
+
+struct TableCounters {
+  uint64_t created = 0;
+  uint64_t expired = 0;  // idle (or closed, for flows)
+  uint64_t evicted = 0;  // removed to make room for a new one
+  uint64_t dropped = 0;  // not created: table full and nothing could be evicted
+};
+
+struct InterfaceStats {
+  TrafficCounter received;  // every frame the source delivered (captured length)
+  TrafficCounter ipv4, ipv6;  // frames that became flow packets
+  std::array<TrafficCounter, 256> l4{};  // flow packets per L4 protocol
+  std::array<TrafficCounter, size_t(NonIpKind::Count)> non_ip{};
+  std::array<uint64_t, size_t(DecodeError::Count)> decode_errors{};
+  uint64_t decode_error_bytes = 0;
+  uint64_t kernel_drops = 0;     // reported by the capture (e.g. ring full)
+  uint64_t interface_drops = 0;  // reported by the capture (NIC / driver)
+  uint64_t engine_drops = 0;     // packets not accounted to a flow: flow table full
+  uint64_t inspected_packets = 0;  // packets handed to nDPI
+  TableCounters flows;
+  TableCounters hosts;
+  Throughput throughput;
+  Micros first_packet = 0;
+  Micros last_packet = 0;
+};
+
+class NetworkInterface {
+ public:
+  explicit NetworkInterface(EngineConfig config);
+  ~NetworkInterface();
+  NetworkInterface(const NetworkInterface&) = delete;
+  NetworkInterface& operator=(const NetworkInterface&) = delete;
+
+  // ---- packet thread -----------------------------------------------------------------------
+  void processPacket(const PacketRef& packet);
+  // Moves the engine's clock (packet time for files, wall time for idle live sources) and runs
+  // the periodic work when a second has passed.
+  void advanceClock(Micros now);
+  // End of input: decide every flow still being inspected and roll all totals up.
+  void finish();
+  void addFlowSink(FlowSink* sink) { sinks_.push_back(sink); }
+  void setCaptureDrops(uint64_t kernel, uint64_t interface) {
+    stats_.kernel_drops = kernel;
+    stats_.interface_drops = interface;
+  }
+  void requestNdpiReload() { classifier_.requestReload(); }
+
+  // ---- query interface ----------------------------------------------------------------------
+  const std::string& name() const { return config_.name; }
+  const EngineConfig& config() const { return config_; }
+  const InterfaceStats& stats() const { return stats_; }
+  const std::vector<AppStats>& applications() const { return apps_; }
+  const std::vector<NetworkStats>& networks() const { return networks_; }
+  const NdpiClassifier& classifier() const { return classifier_; }
+  Micros now() const { return now_; }
+  uint32_t activeFlows() const { return flows_.size(); }
+  uint32_t activeHosts() const { return hosts_.size(); }
+  const Host* host(uint32_t idx) const { return idx == kNoHost ? nullptr : &hosts_[idx]; }
+
+  template <typename F>
+  void forEachFlow(F&& f) const {
+    const_cast<FlowTable&>(flows_).forEach([&](uint32_t, const Flow& fl) { f(fl); });
+  }
+  template <typename F>
+  void forEachHost(F&& f) const {
+    const_cast<HostTable&>(hosts_).forEach([&](uint32_t, const Host& h) { f(h); });
+  }
+
+ private:
+  using FlowTable = EntryTable<Flow, FlowKey, kFlowLists>;
+  using HostTable = EntryTable<Host, HostKey, kHostLists>;
+
+  uint32_t createFlow(const FlowKey& key, uint64_t hash, bool src_is_a, const DecodedPacket& d);
+  uint32_t findOrCreateHost(const IpAddress& ip, uint16_t vlan);
+  void inspect(Flow& f, const DecodedPacket& d);
+  void finishInspection(Flow& f);
+  void updateTcp(Flow& f, FlowDirectionStats& dir, bool from_client, const DecodedPacket& d, uint32_t idx);
+  void rollUp(Flow& f);
+  void rollUpDirty();
+  void endFlow(uint32_t idx, FlowEndReason why);
+  bool evictOneFlow();
+  bool evictOneHost();
+  void releaseHost(uint32_t idx);
+  void tick();
+  void expireFlows();
+  void expireHosts();
+  int16_t networkOf(const IpAddress& ip) const;
+  AppStats& app(uint16_t id);
+
+  EngineConfig config_;
+  NdpiClassifier classifier_;
+  FlowTable flows_;
+  HostTable hosts_;
+  std::vector<FlowSink*> sinks_;
+  std::vector<uint32_t> dirty_;
+  std::vector<AppStats> apps_;
+  std::vector<NetworkStats> networks_;
+  InterfaceStats stats_;
+  Micros now_ = 0;
+  Micros next_tick_ = 0;
+  Micros last_tick_ = 0;
+  TrafficCounter traffic_at_last_tick_;
+  Micros flow_idle_ = 0, tcp_closed_ = 0, local_host_idle_ = 0, remote_host_idle_ = 0;
+};
+
+}  // namespace netlens

@@ -1,0 +1,187 @@
+#include "engine/serialize.hpp"
+
+#include <cstdio>
+
+namespace netlens {
+
+namespace {
+
+double seconds(Micros t) { return double(t) / kMicrosPerSecond; }
+
+void writeTraffic(JsonWriter& w, std::string_view key, const TrafficCounter& t) {
+  w.key(key).beginObject().field("packets", t.packets).field("bytes", t.bytes).endObject();
+}
+
+void writeMac(JsonWriter& w, std::string_view key, const std::array<uint8_t, 6>& m) {
+  char buf[18];
+  std::snprintf(buf, sizeof(buf), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+  w.field(key, std::string_view(buf, 17));
+}
+
+const char* tunnelName(TunnelType t) {
+  switch (t) {
+    case TunnelType::None: return "none";
+    case TunnelType::GtpU: return "gtp-u";
+    case TunnelType::Tzsp: return "tzsp";
+    case TunnelType::Capwap: return "capwap";
+    case TunnelType::IpInIp: return "ip-in-ip";
+  }
+  return "none";
+}
+
+void writeDirection(JsonWriter& w, std::string_view key, const FlowDirectionStats& d, bool tcp) {
+  w.key(key).beginObject();
+  w.field("packets", d.traffic.packets).field("bytes", d.traffic.bytes).field("payload_bytes", d.payload_bytes);
+  w.field("first_seen", seconds(d.first_seen)).field("last_seen", seconds(d.last_seen));
+  if (tcp) {
+    w.field("tcp_flags", d.tcp_flags).field("retransmissions", d.retransmissions).field("out_of_order", d.out_of_order);
+  }
+  w.endObject();
+}
+
+}  // namespace
+
+void writeFlowJson(JsonWriter& w, const NetworkInterface& iface, const Flow& f) {
+  const NdpiClassifier& ndpi = iface.classifier();
+  const Endpoint cli = f.client(), srv = f.server();
+  char ip[48];
+  w.beginObject();
+  w.field("l4_proto", f.key.l4Proto());
+  w.field("ip_version", f.key.ipVersion());
+  w.field("client_ip", std::string_view(ip, cli.ip.format(ip)));
+  w.field("client_port", cli.port);
+  w.field("server_ip", std::string_view(ip, srv.ip.format(ip)));
+  w.field("server_port", srv.port);
+  w.field("vlan", f.key.vlan());
+  w.field("app", ndpi.fullName(f.app));
+  w.field("app_id", f.app.accounted());
+  w.field("master_id", f.app.master);
+  w.field("category", ndpi.categoryName(f.app.category));
+  w.field("detection_final", f.detection_final);
+  w.field("inspected_packets", f.inspected_packets);
+  w.field("cli2srv_packets", f.c2s.traffic.packets);
+  w.field("cli2srv_bytes", f.c2s.traffic.bytes);
+  w.field("srv2cli_packets", f.s2c.traffic.packets);
+  w.field("srv2cli_bytes", f.s2c.traffic.bytes);
+  w.field("first_seen", seconds(f.first_seen));
+  w.field("last_seen", seconds(f.last_seen));
+  const double duration = seconds(f.last_seen - f.first_seen);
+  w.field("duration", duration);
+  const TrafficCounter total = f.total();
+  w.field("throughput_bps", duration > 0 ? double(total.bytes) * 8 / duration : 0.0);
+  const bool tcp = f.key.l4Proto() == 6;
+  if (tcp) w.field("tcp_state", tcpStateName(f.tcp_state));
+  if (f.tunnel != TunnelType::None) w.field("tunnel", tunnelName(f.tunnel));
+  writeDirection(w, "cli2srv", f.c2s, tcp);
+  writeDirection(w, "srv2cli", f.s2c, tcp);
+  if (const FlowDetails* d = f.details.get()) {
+    if (!d->server_name.empty()) w.field("server_name", d->server_name);
+    if (!d->url.empty()) w.field("url", d->url);
+    if (!d->user_agent.empty()) w.field("user_agent", d->user_agent);
+    if (!d->content_type.empty()) w.field("content_type", d->content_type);
+    if (d->http_status) w.field("http_status", d->http_status);
+    if (!d->tls_version.empty()) w.field("tls_version", d->tls_version);
+    if (!d->ja3_client.empty()) w.field("ja3_client", d->ja3_client);
+    if (!d->ja3_server.empty()) w.field("ja3_server", d->ja3_server);
+    if (!d->info.empty()) w.field("info", d->info);
+    if (d->risk) w.field("risk", d->risk).field("risk_score", d->risk_score);
+    w.field("confidence", ndpi_confidence_get_name(ndpi_confidence_t(d->confidence)));
+  }
+  w.endObject();
+}
+
+void writeHostJson(JsonWriter& w, const NetworkInterface& iface, const Host& h) {
+  char ip[48];
+  w.beginObject();
+  w.field("ip", std::string_view(ip, h.key.ip.format(ip)));
+  w.field("vlan", h.key.vlan);
+  w.field("local", h.local);
+  if (h.network >= 0) w.field("network", iface.networks()[h.network].cidr.toString());
+  w.field("first_seen", seconds(h.first_seen)).field("last_seen", seconds(h.last_seen));
+  writeTraffic(w, "sent", h.sent);
+  writeTraffic(w, "received", h.received);
+  w.field("active_flows", h.active_flows);
+  w.field("flows_as_client", h.flows_as_client).field("flows_as_server", h.flows_as_server);
+  if (const LocalHostStats* l = h.local_stats.get()) {
+    if (l->has_mac) writeMac(w, "mac", l->mac);
+    w.key("applications").beginArray();
+    for (const auto& [id, t] : l->apps) {
+      w.beginObject().field("name", iface.classifier().protocolName(id));
+      writeTraffic(w, "sent", t.sent);
+      writeTraffic(w, "received", t.received);
+      w.field("flows", t.flows).endObject();
+    }
+    w.endArray();
+    w.key("peers").beginArray();
+    for (const auto& [peer, t] : l->peers) {
+      w.beginObject().field("ip", std::string_view(ip, peer.format(ip))).field("flows", t.flows).field("bytes", t.bytes).endObject();
+    }
+    w.endArray();
+    if (l->peers_dropped) w.field("peers_not_kept", l->peers_dropped);
+  }
+  w.endObject();
+}
+
+void writeInterfaceJson(JsonWriter& w, const NetworkInterface& iface) {
+  const InterfaceStats& s = iface.stats();
+  w.beginObject();
+  w.field("name", iface.name());
+  w.field("packets", s.received.packets).field("bytes", s.received.bytes);
+  writeTraffic(w, "ipv4", s.ipv4);
+  writeTraffic(w, "ipv6", s.ipv6);
+  w.key("l4_protocols").beginArray();
+  for (size_t p = 0; p < s.l4.size(); ++p) {
+    if (s.l4[p].empty()) continue;
+    w.beginObject().field("proto", unsigned(p)).field("packets", s.l4[p].packets).field("bytes", s.l4[p].bytes).endObject();
+  }
+  w.endArray();
+  w.key("non_ip").beginObject();
+  for (size_t k = 0; k < s.non_ip.size(); ++k) writeTraffic(w, nonIpKindName(NonIpKind(k)), s.non_ip[k]);
+  w.endObject();
+  w.key("decode_errors").beginObject();
+  for (size_t e = 1; e < s.decode_errors.size(); ++e) w.field(decodeErrorName(DecodeError(e)), s.decode_errors[e]);
+  w.endObject();
+  w.key("drops").beginObject()
+      .field("kernel", s.kernel_drops)
+      .field("interface", s.interface_drops)
+      .field("engine", s.engine_drops)
+      .endObject();
+  w.field("inspected_packets", s.inspected_packets);
+  auto table = [&](std::string_view key, const TableCounters& t, uint32_t active) {
+    w.key(key).beginObject().field("active", active).field("created", t.created).field("expired", t.expired)
+        .field("evicted", t.evicted).field("dropped", t.dropped).endObject();
+  };
+  table("flows", s.flows, iface.activeFlows());
+  table("hosts", s.hosts, iface.activeHosts());
+  w.key("throughput").beginObject().field("bps", s.throughput.bps).field("pps", s.throughput.pps).endObject();
+  w.field("first_packet", seconds(s.first_packet)).field("last_packet", seconds(s.last_packet));
+  w.field("ndpi_reloads", iface.classifier().reloads());
+  w.endObject();
+}
+
+void writeApplicationsJson(JsonWriter& w, const NetworkInterface& iface) {
+  w.beginArray();
+  const auto& apps = iface.applications();
+  for (size_t id = 0; id < apps.size(); ++id) {
+    const AppStats& a = apps[id];
+    if (a.traffic.empty() && a.flows == 0) continue;
+    w.beginObject().field("name", iface.classifier().protocolName(uint16_t(id))).field("id", unsigned(id));
+    w.field("category", iface.classifier().protocolCategoryName(uint16_t(id)));
+    w.field("packets", a.traffic.packets).field("bytes", a.traffic.bytes).field("flows", a.flows).endObject();
+  }
+  w.endArray();
+}
+
+void writeNetworksJson(JsonWriter& w, const NetworkInterface& iface) {
+  w.beginArray();
+  for (const NetworkStats& n : iface.networks()) {
+    w.beginObject().field("network", n.cidr.toString());
+    writeTraffic(w, "ingress", n.ingress);
+    writeTraffic(w, "egress", n.egress);
+    writeTraffic(w, "inner", n.inner);
+    w.field("hosts", n.hosts).field("active_flows", n.active_flows).field("flows", n.flows).endObject();
+  }
+  w.endArray();
+}
+
+}  // namespace netlens
