@@ -60,6 +60,8 @@ ParseOutcome parseOptions(int argc, const char* const* argv) {
                  "At shutdown write interface totals, applications, networks, hosts and every flow (also those that "
                  "ended during the run) as one JSON document to this file");
   app.add_flag("-q,--quiet", o.quiet, "Print only errors");
+  app.add_option("--status-interval", o.status_interval_s,
+                 "Seconds between the one-line status of each interface printed on stderr (0: never; default 10)");
   app.footer(
       "Capture files use packet time as the clock; by default nothing expires on idle time while a file is read "
       "(a file is one analysis), unless a timeout option is given.\n"

@@ -25,6 +25,7 @@ struct Options {
   uint32_t max_peers_per_host = 1024;
   std::string dump_json;
   bool quiet = false;
+  uint32_t status_interval_s = 10;
 };
 
 struct ParseOutcome {

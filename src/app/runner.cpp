@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <fstream>
 #include <memory>
+#include <string>
 #include <thread>
 
 #include "app/privileges.hpp"
@@ -33,11 +34,37 @@ struct Shared {
   std::atomic<uint64_t> reload_generation{0};
 };
 
+std::string formatBits(double bps) {
+  const char* units[] = {"bps", "Kbps", "Mbps", "Gbps", "Tbps"};
+  int u = 0;
+  while (bps >= 1000 && u < 4) {
+    bps /= 1000;
+    ++u;
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%.1f %s", bps, units[u]);
+  return buf;
+}
+
+void printStatus(const NetworkInterface& iface, const char* when) {
+  const InterfaceStats& s = iface.stats();
+  uint64_t errors = 0;
+  for (uint64_t e : s.decode_errors) errors += e;
+  std::fprintf(stderr,
+               "netlens: %s%s: %lu packets, %lu bytes, %s, %u active flows (%lu seen), %u hosts, %lu decode errors, "
+               "%lu drops\n",
+               iface.name().c_str(), when, (unsigned long)s.received.packets, (unsigned long)s.received.bytes,
+               formatBits(s.throughput.bps).c_str(), iface.activeFlows(), (unsigned long)s.flows.created,
+               iface.activeHosts(), (unsigned long)errors,
+               (unsigned long)(s.kernel_drops + s.interface_drops + s.engine_drops));
+}
+
 void packetLoop(InterfaceRun& run, Shared& shared, const Options& opt) {
   NetworkInterface& iface = *run.engine;
   PacketSource& src = *run.source;
   uint64_t seen_reload = 0;
   uint64_t since_check = 0;
+  Micros next_status = wallClockMicros() + Micros(opt.status_interval_s) * kMicrosPerSecond;
   PacketRef pkt;
   while (!shared.stop.load(std::memory_order_relaxed)) {
     const ReadResult r = src.next(pkt);
@@ -60,22 +87,21 @@ void packetLoop(InterfaceRun& run, Shared& shared, const Options& opt) {
       seen_reload = g;
       iface.requestNdpiReload();
     }
+    if (opt.status_interval_s && !opt.quiet && wallClockMicros() >= next_status) {
+      printStatus(iface, "");
+      next_status = wallClockMicros() + Micros(opt.status_interval_s) * kMicrosPerSecond;
+    }
   }
   const CaptureDrops d = src.drops();
   iface.setCaptureDrops(d.kernel, d.interface);
   iface.finish();
   run.input_done = true;
+  if (!opt.quiet && src.isFile() && !opt.shutdown_when_done)
+    std::fprintf(stderr, "netlens: %s: end of capture; results stay on view until SIGINT/SIGTERM\n", src.name().c_str());
   // A finished file stays on view until netlens is asked to stop.
   while (!shared.stop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   if (run.dump) run.dump->finish(iface);
-  if (!opt.quiet) {
-    const InterfaceStats& s = iface.stats();
-    std::fprintf(stderr, "netlens: %s: %lu packets, %lu bytes, %lu flows, %u hosts, %lu decode errors, %lu drops\n",
-                 iface.name().c_str(), (unsigned long)s.received.packets, (unsigned long)s.received.bytes,
-                 (unsigned long)s.flows.created, iface.activeHosts(),
-                 [&] { unsigned long n = 0; for (auto e : s.decode_errors) n += e; return n; }(),
-                 (unsigned long)(s.kernel_drops + s.interface_drops + s.engine_drops));
-  }
+  if (!opt.quiet) printStatus(iface, " (end)");
   run.exited = true;
 }
 
