@@ -187,6 +187,9 @@ uint32_t NetworkInterface::createFlow(const FlowKey& key, uint64_t hash, bool sr
   ++stats_.flows.created;
 
   f.client_host = findOrCreateHost(d.src_ip, d.vlan);
+  // Hold the client before looking up the server: in a full host table, finding room for the
+  // server may evict a host without flows, and the client just created has none yet.
+  if (f.client_host != kNoHost) ++hosts_[f.client_host].active_flows;
   f.server_host = findOrCreateHost(d.dst_ip, d.vlan);
   Host* cli = f.client_host == kNoHost ? nullptr : &hosts_[f.client_host];
   Host* srv = f.server_host == kNoHost ? nullptr : &hosts_[f.server_host];
@@ -199,12 +202,10 @@ uint32_t NetworkInterface::createFlow(const FlowKey& key, uint64_t hash, bool sr
     if (f.client_network == f.server_network) break;
   }
 
-  if (cli) {
-    ++cli->active_flows;
-    ++cli->flows_as_client;
-  }
+  if (cli) ++cli->flows_as_client;
   if (srv) {
-    ++srv->active_flows;
+    // A host talking to itself is in the flow once: endFlow releases it once.
+    if (srv != cli) ++srv->active_flows;
     ++srv->flows_as_server;
   }
   auto notePeer = [&](Host* h, const IpAddress& peer) {
