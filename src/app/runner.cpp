@@ -100,8 +100,9 @@ void packetLoop(InterfaceRun& run, Shared& shared, const Options& opt) {
     std::fprintf(stderr, "netlens: %s: end of capture; results stay on view until SIGINT/SIGTERM\n", src.name().c_str());
   // A finished file stays on view until netlens is asked to stop.
   while (!shared.stop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  if (run.dump) run.dump->finish(iface);
   if (!opt.quiet) printStatus(iface, " (end)");
+  iface.shutdown();
+  if (run.dump) run.dump->finish(iface);
   run.exited = true;
 }
 

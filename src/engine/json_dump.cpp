@@ -35,12 +35,6 @@ void JsonDump::flowEnded(const NetworkInterface& iface, const Flow& flow, FlowEn
 
 void JsonDump::finish(const NetworkInterface& iface) {
   if (!file_) return;
-  iface.forEachFlow([&](const Flow& f) {
-    if (flows_written_++ > 0) buf_.push_back(',');
-    JsonWriter w(buf_);
-    writeFlowJson(w, iface, f);
-    drain(false);
-  });
   buf_ += "],\"interface\":";
   {
     JsonWriter w(buf_);

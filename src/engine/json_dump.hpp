@@ -1,7 +1,7 @@
 #pragma once
 // JsonDump: --dump-json. Flows that end during the run are streamed to the file as they end
-// (never kept in memory); at shutdown the remaining flows, the interface totals, applications,
-// networks and hosts complete the document.
+// (never kept in memory), those still active when netlens stops too (reason Shutdown); then
+// the interface totals, applications, networks and hosts complete the document.
 #include <cstdio>
 #include <string>
 
@@ -18,7 +18,8 @@ class JsonDump : public FlowSink {
   JsonDump& operator=(const JsonDump&) = delete;
 
   void flowEnded(const NetworkInterface& iface, const Flow& flow, FlowEndReason why) override;
-  // Writes everything still in the interface and closes the document.
+  // Completes the document with the interface's totals, applications, networks and hosts;
+  // call after NetworkInterface::shutdown() has ended (and so streamed) every flow.
   void finish(const NetworkInterface& iface);
   uint64_t flowsWritten() const { return flows_written_; }
 

@@ -22,6 +22,10 @@ struct NdpiConfig {
   std::string categories_file;  // --ndpi-categories
   uint32_t max_tcp_packets = 80;  // packets of a TCP flow nDPI may see before giving up
   uint32_t max_udp_packets = 24;  // same for UDP (nDPI's reference reader uses 80 / 24)
+  // Other L4 protocols (ICMP, GRE, ESP, ...): nDPI decides them on their first packets or
+  // not at all; the reference reader never gives up on them, which would keep nDPI's state
+  // for the whole life of such flows.
+  uint32_t max_other_packets = 24;
 };
 
 // The application of a flow, as nDPI names it.
@@ -79,7 +83,9 @@ class NdpiClassifier {
   void end(Inspection* s);
 
   uint32_t maxPackets(uint8_t l4_proto) const {
-    return l4_proto == 6 ? config_.max_tcp_packets : l4_proto == 17 ? config_.max_udp_packets : 0;
+    return l4_proto == 6 ? config_.max_tcp_packets
+           : l4_proto == 17 ? config_.max_udp_packets
+                            : config_.max_other_packets;
   }
 
   std::string protocolName(uint16_t id) const;

@@ -1,5 +1,7 @@
 #include "engine/network_interface.hpp"
 
+#include <cstdio>
+
 #include "decode/packet_decoder.hpp"
 
 namespace netlens {
@@ -262,7 +264,7 @@ void NetworkInterface::inspect(Flow& f, const DecodedPacket& d) {
   // needs nothing more) or the flow has had its share of packets; then nDPI's state goes.
   const uint64_t packets = f.c2s.traffic.packets + f.s2c.traffic.packets;
   const uint32_t limit = classifier_.maxPackets(d.l4_proto);
-  const bool enough = limit != 0 && packets > limit;
+  const bool enough = packets > limit;
   ++f.inspected_packets;
   ++stats_.inspected_packets;
   f.app = classifier_.process(f.inspection, d.l3, d.l3_len, now_ / 1000);
@@ -434,8 +436,7 @@ void NetworkInterface::expireHosts() {
       if (h.last_seen + timeout > now_) break;
       const uint32_t next = hosts_.newer(idx);
       if (h.active_flows > 0) {
-        h.last_seen = now_;
-        hosts_.touch(idx, list);
+        hosts_.touch(idx, list);  // in use: look again next time round (last_seen stays true)
       } else {
         if (h.network != kNoNetwork) --networks_[h.network].hosts;
         hosts_.erase(idx, h.key.hash());
@@ -475,7 +476,20 @@ void NetworkInterface::tick() {
     expireFlows();
     expireHosts();
   }
-  classifier_.applyReload(nullptr);
+  std::string error;
+  if (classifier_.applyReload(&error) && !error.empty()) {
+    ++stats_.ndpi_reload_failures;
+    std::fprintf(stderr, "netlens: %s: nDPI reload failed, keeping the current definitions: %s\n",
+                 config_.name.c_str(), error.c_str());
+  }
+}
+
+void NetworkInterface::shutdown() {
+  finish();
+  std::vector<uint32_t> all;
+  all.reserve(flows_.size());
+  flows_.forEach([&](uint32_t idx, Flow&) { all.push_back(idx); });
+  for (uint32_t idx : all) endFlow(idx, FlowEndReason::Shutdown);
 }
 
 void NetworkInterface::finish() {

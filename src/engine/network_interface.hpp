@@ -64,6 +64,7 @@ struct InterfaceStats {
   uint64_t interface_drops = 0;  // reported by the capture (NIC / driver)
   uint64_t engine_drops = 0;     // packets not accounted to a flow: flow table full
   uint64_t inspected_packets = 0;  // packets handed to nDPI
+  uint64_t ndpi_reload_failures = 0;
   TableCounters flows;
   TableCounters hosts;
   Throughput throughput;
@@ -85,6 +86,8 @@ class NetworkInterface {
   void advanceClock(Micros now);
   // End of input: decide every flow still being inspected and roll all totals up.
   void finish();
+  // Final stop: every remaining flow ends (reason Shutdown) and reaches the flow sinks.
+  void shutdown();
   void addFlowSink(FlowSink* sink) { sinks_.push_back(sink); }
   void setCaptureDrops(uint64_t kernel, uint64_t interface) {
     stats_.kernel_drops = kernel;

@@ -156,6 +156,7 @@ void writeInterfaceJson(JsonWriter& w, const NetworkInterface& iface) {
   w.key("throughput").beginObject().field("bps", s.throughput.bps).field("pps", s.throughput.pps).endObject();
   w.field("first_packet", seconds(s.first_packet)).field("last_packet", seconds(s.last_packet));
   w.field("ndpi_reloads", iface.classifier().reloads());
+  w.field("ndpi_reload_failures", s.ndpi_reload_failures);
   w.endObject();
 }
 
