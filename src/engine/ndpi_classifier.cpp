@@ -130,6 +130,7 @@ void NdpiClassifier::end(Inspection* s) {
 }
 
 std::string NdpiClassifier::protocolName(uint16_t id) const {
+  if (id >= kRetiredBase && size_t(id - kRetiredBase) < retired_names_.size()) return retired_names_[id - kRetiredBase];
   const char* n = ndpi_get_proto_name(current_->get(), id);
   return n ? n : "Unknown";
 }
@@ -162,16 +163,43 @@ void NdpiClassifier::requestReload() {
   pending_ = std::async(std::launch::async, [cfg] { return std::make_shared<NdpiModule>(cfg); });
 }
 
-bool NdpiClassifier::applyReload(std::string* error) {
+uint16_t NdpiClassifier::idByName(NdpiModule& from, NdpiModule& to, uint16_t id) {
+  if (id < NDPI_MAX_SUPPORTED_PROTOCOLS || id >= kRetiredBase) return id;
+  const char* name = ndpi_get_proto_name(from.get(), id);
+  if (name == nullptr) return id;
+  std::string n = name;
+  const int now = ndpi_get_protocol_id(to.get(), n.data());
+  if (now >= 0) return uint16_t(now);
+  for (size_t i = 0; i < retired_names_.size(); ++i)
+    if (retired_names_[i] == n) return uint16_t(kRetiredBase + i);
+  retired_names_.push_back(n);
+  return uint16_t(kRetiredBase + retired_names_.size() - 1);
+}
+
+AppProtocol NdpiClassifier::toCurrentIds(const Inspection* s, const AppProtocol& p) {
+  if (s->module == current_.get()) return p;
+  AppProtocol q = p;
+  q.master = idByName(*s->module, *current_, p.master);
+  q.app = idByName(*s->module, *current_, p.app);
+  return q;
+}
+
+bool NdpiClassifier::applyReload(std::string* error, std::vector<uint16_t>* remap) {
   if (!pending_.valid() || pending_.wait_for(std::chrono::seconds(0)) != std::future_status::ready)
     return false;
   try {
     auto fresh = pending_.get();
+    if (remap) {
+      const uint16_t old_count = numProtocols();
+      remap->resize(old_count);
+      for (uint16_t id = 0; id < old_count; ++id) (*remap)[id] = idByName(*current_, *fresh, id);
+    }
     if (current_->users > 0) retired_.push_back(current_);
     current_ = std::move(fresh);
     ++reloads_;
   } catch (const std::exception& e) {
     if (error) *error = e.what();
+    if (remap) remap->clear();
   }
   return true;
 }

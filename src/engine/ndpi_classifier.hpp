@@ -98,8 +98,15 @@ class NdpiClassifier {
 
   // Re-reads the custom protocol/category files in the background; applyReload() switches
   // to the new module once it is ready. Returns false when no reload is pending or done.
+  //
+  // nDPI numbers custom protocols in the order of the file, so a reload may give a name a new
+  // id. `remap` receives, for every id of the old module, the id that names the same protocol
+  // now (built-in ids never change; a protocol no longer defined keeps a retired id whose name
+  // is remembered), so that the caller can move its statistics along.
   void requestReload();
-  bool applyReload(std::string* error);
+  bool applyReload(std::string* error, std::vector<uint16_t>* remap = nullptr);
+  // The same protocol, in the ids of the current module (for flows decided by an older one).
+  AppProtocol toCurrentIds(const Inspection* s, const AppProtocol& p);
   uint64_t reloads() const { return reloads_; }
   uint64_t liveInspections() const { return live_inspections_; }
 
@@ -109,6 +116,9 @@ class NdpiClassifier {
   std::vector<std::shared_ptr<NdpiModule>> retired_;  // still referenced by undecided flows
   std::future<std::shared_ptr<NdpiModule>> pending_;
   std::vector<Inspection*> free_list_;
+  static constexpr uint16_t kRetiredBase = 0xF000;
+  std::vector<std::string> retired_names_;  // protocols that a reload removed
+  uint16_t idByName(NdpiModule& from, NdpiModule& to, uint16_t id);
   uint64_t reloads_ = 0;
   uint64_t live_inspections_ = 0;
 };

@@ -277,6 +277,7 @@ void NetworkInterface::finishInspection(Flow& f) {
   if (!f.inspection) return;
   if (f.app.app == 0) f.app = classifier_.giveUp(f.inspection);
   f.details = classifier_.details(f.inspection, f.app);
+  f.app = classifier_.toCurrentIds(f.inspection, f.app);
   classifier_.end(f.inspection);
   f.inspection = nullptr;
   f.detection_final = true;
@@ -477,11 +478,47 @@ void NetworkInterface::tick() {
     expireHosts();
   }
   std::string error;
-  if (classifier_.applyReload(&error) && !error.empty()) {
+  std::vector<uint16_t> remap;
+  if (classifier_.applyReload(&error, &remap) && !remap.empty()) moveToNewProtocolIds(remap);
+  if (!error.empty()) {
     ++stats_.ndpi_reload_failures;
     std::fprintf(stderr, "netlens: %s: nDPI reload failed, keeping the current definitions: %s\n",
                  config_.name.c_str(), error.c_str());
   }
+}
+
+void NetworkInterface::moveToNewProtocolIds(const std::vector<uint16_t>& remap) {
+  auto to = [&](uint16_t id) { return id < remap.size() ? remap[id] : id; };
+  bool moved = false;
+  for (uint16_t id = 0; id < remap.size(); ++id) moved |= remap[id] != id;
+  if (!moved) return;
+  std::vector<AppStats> old;
+  old.swap(apps_);
+  apps_.resize(classifier_.numProtocols());
+  for (size_t id = 0; id < old.size(); ++id) {
+    if (old[id].traffic.empty() && old[id].flows == 0) continue;
+    AppStats& a = app(to(uint16_t(id)));
+    a.traffic.add(old[id].traffic);
+    a.flows += old[id].flows;
+  }
+  // Decided flows keep being credited under their protocol; undecided ones are translated
+  // when their (old) module decides them.
+  flows_.forEach([&](uint32_t, Flow& f) {
+    if (!f.detection_final) return;
+    f.app.master = to(f.app.master);
+    f.app.app = to(f.app.app);
+  });
+  hosts_.forEach([&](uint32_t, Host& h) {
+    if (!h.local_stats) return;
+    std::vector<std::pair<uint16_t, AppTraffic>> apps;
+    apps.swap(h.local_stats->apps);
+    for (auto& [id, t] : apps) {
+      AppTraffic& n = h.local_stats->app(to(id));
+      n.sent.add(t.sent);
+      n.received.add(t.received);
+      n.flows += t.flows;
+    }
+  });
 }
 
 void NetworkInterface::shutdown() {

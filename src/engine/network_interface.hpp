@@ -136,6 +136,7 @@ class NetworkInterface {
   void expireHosts();
   int16_t networkOf(const IpAddress& ip) const;
   AppStats& app(uint16_t id);
+  void moveToNewProtocolIds(const std::vector<uint16_t>& remap);
 
   EngineConfig config_;
   NdpiClassifier classifier_;

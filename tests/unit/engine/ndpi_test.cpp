@@ -347,3 +347,70 @@ TEST(EngineNdpi, AFailedReloadKeepsTheCurrentDefinitions) {
 
 }  // namespace
 }  // namespace netlens::test
+
+namespace netlens {
+namespace {
+using namespace netlens::test;
+
+// nDPI numbers custom protocols in file order: a reload that reorders or removes them must not
+// relabel the traffic already counted.
+TEST(EngineNdpi, AReloadThatRenumbersCustomProtocolsKeepsTheirTraffic) {
+  TempProtosFile protos;
+  protos.write("tcp:8888@MyProto\ntcp:7777@GoneProto\n");
+  EngineConfig cfg = engineConfig();
+  cfg.ndpi.protocols_file = protos.path();
+  NetworkInterface iface(cfg);
+
+  Conversation my({"10.0.0.1", 42001, macFor(1)}, {"10.0.0.2", 8888, macFor(2)});
+  for (const Bytes& b : my.handshake()) feed(iface, at(1), b);
+  Conversation gone({"10.0.0.1", 42002, macFor(1)}, {"10.0.0.2", 7777, macFor(2)});
+  for (const Bytes& b : gone.handshake()) feed(iface, at(1.5), b);
+  iface.advanceClock(at(3));  // roll the decided flows into the applications
+
+  auto appNamed = [&](const std::string& name) -> const AppStats* {
+    const auto& apps = iface.applications();
+    for (size_t id = 0; id < apps.size(); ++id)
+      if (iface.classifier().protocolName(uint16_t(id)) == name && apps[id].flows) return &apps[id];
+    return nullptr;
+  };
+  const AppStats* before = appNamed("MyProto");
+  ASSERT_NE(before, nullptr);
+  const TrafficCounter my_traffic = before->traffic;
+  ASSERT_GT(my_traffic.packets, 0u);
+  ASSERT_NE(appNamed("GoneProto"), nullptr);
+
+  protos.write("tcp:9999@NewProto\ntcp:8888@MyProto\n");
+  iface.requestNdpiReload();
+  double t = 4;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(4);
+  while (iface.classifier().reloads() == 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    iface.advanceClock(at(t));
+    t += 1;
+  }
+  ASSERT_EQ(iface.classifier().reloads(), 1u);
+
+  const AppStats* after = appNamed("MyProto");
+  ASSERT_NE(after, nullptr);
+  EXPECT_EQ(after->traffic.packets, my_traffic.packets);
+  EXPECT_EQ(after->flows, 1u);
+  EXPECT_EQ(appNamed("NewProto"), nullptr);  // nothing was NewProto yet
+  const AppStats* gone_stats = appNamed("GoneProto");  // removed from the file, history kept
+  ASSERT_NE(gone_stats, nullptr);
+  EXPECT_EQ(gone_stats->flows, 1u);
+
+  // The flow decided before the reload still reads MyProto, and so does a new one.
+  const Flow* old_flow = findFlow(iface, "10.0.0.2", 8888, 6);
+  ASSERT_NE(old_flow, nullptr);
+  EXPECT_EQ(iface.classifier().fullName(old_flow->app), "MyProto");
+  Conversation again({"10.0.0.3", 42003, macFor(3)}, {"10.0.0.2", 8888, macFor(2)});
+  for (const Bytes& b : again.handshake()) feed(iface, at(t), b);
+  iface.advanceClock(at(t + 2));
+  const AppStats* final_stats = appNamed("MyProto");
+  ASSERT_NE(final_stats, nullptr);
+  EXPECT_EQ(final_stats->flows, 2u);
+  EXPECT_GT(final_stats->traffic.packets, my_traffic.packets);
+}
+
+}  // namespace
+}  // namespace netlens
