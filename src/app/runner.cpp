@@ -3,7 +3,9 @@
 #include <signal.h>
 
 #include <atomic>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <memory>
 #include <string>
@@ -23,6 +25,7 @@ struct InterfaceRun {
   std::unique_ptr<NetworkInterface> engine;
   std::unique_ptr<JsonDump> dump;
   std::string dump_path;
+  std::ifstream dump_part;  // several interfaces: this interface's document, read back to merge
   std::thread thread;
   std::atomic<bool> input_done{false};
   std::atomic<bool> exited{false};
@@ -77,6 +80,9 @@ void packetLoop(InterfaceRun& run, Shared& shared, const Options& opt) {
       if (r == ReadResult::Error) {
         std::fprintf(stderr, "netlens: %s: capture error: %s\n", src.name().c_str(), src.lastError().c_str());
         run.failed = true;
+      } else if (!src.lastError().empty()) {
+        // A file cut short: what was read counts, but say why it ended early.
+        std::fprintf(stderr, "netlens: %s: capture ends early: %s\n", src.name().c_str(), src.lastError().c_str());
       }
       break;
     }
@@ -107,17 +113,15 @@ void packetLoop(InterfaceRun& run, Shared& shared, const Options& opt) {
 }
 
 // Several interfaces: one document holding each interface's own document.
-bool mergeDumps(const std::string& path, const std::vector<std::unique_ptr<InterfaceRun>>& runs) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+// The files are all opened before privileges are dropped (the parts are already unlinked).
+bool mergeDumps(std::ofstream& out, const std::vector<std::unique_ptr<InterfaceRun>>& runs) {
   out << "{\"interfaces\":[";
   for (size_t i = 0; i < runs.size(); ++i) {
-    std::ifstream in(runs[i]->dump_path, std::ios::binary);
     if (i) out << ',';
-    out << in.rdbuf();
-    in.close();
-    std::remove(runs[i]->dump_path.c_str());
+    out << runs[i]->dump_part.rdbuf();
   }
   out << "]}\n";
+  out.flush();
   return bool(out);
 }
 
@@ -138,7 +142,12 @@ int runNetlens(const Options& opt) {
 
   Shared shared;
   std::vector<std::unique_ptr<InterfaceRun>> runs;
+  std::ofstream merged;  // several interfaces: the document, opened now as the single one is
   try {
+    if (opt.interfaces.size() > 1 && !opt.dump_json.empty()) {
+      merged.open(opt.dump_json, std::ios::binary | std::ios::trunc);
+      if (!merged) throw std::runtime_error("cannot create " + opt.dump_json + ": " + std::strerror(errno));
+    }
     for (size_t i = 0; i < opt.interfaces.size(); ++i) {
       auto run = std::make_unique<InterfaceRun>();
       run->source = openPcapSource(opt.interfaces[i], opt.capture);
@@ -149,12 +158,20 @@ int runNetlens(const Options& opt) {
         run->dump_path = opt.interfaces.size() == 1 ? opt.dump_json : opt.dump_json + ".part" + std::to_string(i);
         run->dump = std::make_unique<JsonDump>(run->dump_path);
         run->engine->addFlowSink(run->dump.get());
+        if (opt.interfaces.size() > 1) {
+          // Kept open for reading and unlinked at once: readable after -U, never left behind.
+          run->dump_part.open(run->dump_path, std::ios::binary);
+          std::remove(run->dump_path.c_str());
+          if (!run->dump_part) throw std::runtime_error("cannot read back " + run->dump_path);
+        }
       }
       runs.push_back(std::move(run));
     }
     if (!opt.user.empty()) dropPrivileges(opt.user);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "netlens: %s\n", e.what());
+    // No dump is written: remove the files created for it.
+    if (!opt.dump_json.empty() && (merged.is_open() || runs.size() == 1)) std::remove(opt.dump_json.c_str());
     return 1;
   }
 
@@ -184,7 +201,7 @@ int runNetlens(const Options& opt) {
 
   int rc = 0;
   for (auto& r : runs) rc |= r->failed ? 1 : 0;
-  if (runs.size() > 1 && !opt.dump_json.empty() && !mergeDumps(opt.dump_json, runs)) {
+  if (runs.size() > 1 && !opt.dump_json.empty() && !mergeDumps(merged, runs)) {
     std::fprintf(stderr, "netlens: cannot write %s\n", opt.dump_json.c_str());
     rc = 1;
   }

@@ -15,8 +15,9 @@ namespace {
 
 class PcapSource : public PacketSource {
  public:
-  PcapSource(std::string name, pcap_t* handle, bool is_file, FILE* stream)
-      : name_(std::move(name)), pcap_(handle), is_file_(is_file), stream_(stream) {
+  // live_wait_ms >= 0: a live handle in non-blocking mode; next() waits that long for packets.
+  PcapSource(std::string name, pcap_t* handle, bool is_file, FILE* stream, int live_wait_ms = -1)
+      : name_(std::move(name)), pcap_(handle), is_file_(is_file), stream_(stream), live_wait_ms_(live_wait_ms) {
     link_type_ = pcap_datalink(pcap_);
   }
   ~PcapSource() override { pcap_close(pcap_); }
@@ -28,7 +29,14 @@ class PcapSource : public PacketSource {
     if (stream_ && !readable()) return ReadResult::Timeout;
     pcap_pkthdr* hdr = nullptr;
     const u_char* data = nullptr;
-    const int rc = pcap_next_ex(pcap_, &hdr, &data);
+    int rc = pcap_next_ex(pcap_, &hdr, &data);
+    if (rc == 0 && live_wait_ms_ >= 0) {
+      // libpcap's own read timeout does not bound a blocking read with TPACKET_V3 (it polls with
+      // no timeout until the kernel hands over a block): wait here, so that an idle device never
+      // keeps the packet thread (and shutdown) stuck.
+      pollfd p{pcap_get_selectable_fd(pcap_), POLLIN, 0};
+      if (poll(&p, 1, live_wait_ms_) > 0) rc = pcap_next_ex(pcap_, &hdr, &data);
+    }
     if (rc == 1) {
       packet.ts = Micros(hdr->ts.tv_sec) * kMicrosPerSecond + Micros(hdr->ts.tv_usec);
       packet.data = data;
@@ -103,6 +111,7 @@ class PcapSource : public PacketSource {
   pcap_t* pcap_;
   bool is_file_;
   FILE* stream_;  // stdin only
+  int live_wait_ms_;
   int link_type_ = 1;
   std::string error_;
 };
@@ -165,7 +174,11 @@ std::unique_ptr<PacketSource> openPcapSource(const std::string& spec, const Capt
   }
   checkLinkType(p, spec);
   applyFilter(p, spec, options.bpf_filter);
-  return std::make_unique<PcapSource>(spec, p, false, nullptr);
+  if (pcap_setnonblock(p, 1, err) != 0) {
+    pcap_close(p);
+    throw std::runtime_error(spec + ": cannot set non-blocking mode: " + err);
+  }
+  return std::make_unique<PcapSource>(spec, p, false, nullptr, options.read_timeout_ms);
 }
 
 }  // namespace netlens

@@ -1,0 +1,361 @@
+"""Shared helpers of netlens's integration tests (Python 3 standard library only).
+
+Every test script takes --netlens BIN and --shared DIR, prints what it checks, and exits 0 when
+everything holds, 1 on the first failed check (the message says what differed), or 77 when the
+test cannot run here (SKIP_RETURN_CODE in ctest).
+"""
+import argparse
+import json
+import os
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+SKIP = 77
+
+
+class Failure(Exception):
+    pass
+
+
+class Skip(Exception):
+    pass
+
+
+def parse_args(description, extra=None):
+    ap = argparse.ArgumentParser(description=description)
+    ap.add_argument("--netlens", required=True, help="the netlens binary")
+    ap.add_argument("--shared", required=True, help="the shared folder (pcaps/, tools/)")
+    if extra:
+        extra(ap)
+    args = ap.parse_args()
+    args.netlens = os.path.abspath(args.netlens)
+    args.pcaps = os.path.join(os.path.abspath(args.shared), "pcaps")
+    if not os.access(args.netlens, os.X_OK):
+        print(f"netlens binary not found: {args.netlens}")
+        sys.exit(1)
+    return args
+
+
+def main(body, description):
+    """Runs body(args, tmpdir); turns Failure/Skip into exit codes and prints the timing."""
+    args = parse_args(description)
+    start = time.monotonic()
+    tmp = tempfile.mkdtemp(prefix="netlens-integ-")
+    os.chmod(tmp, 0o755)
+    try:
+        body(args, tmp)
+    except Skip as e:
+        print(f"SKIP: {e}")
+        sys.exit(SKIP)
+    except Failure as e:
+        print(f"FAIL: {e}")
+        print(f"(kept {tmp} for inspection)")
+        sys.exit(1)
+    shutil.rmtree(tmp, ignore_errors=True)
+    print(f"PASS ({time.monotonic() - start:.1f} s)")
+    sys.exit(0)
+
+
+def check(cond, what, detail=""):
+    if not cond:
+        raise Failure(what + (f": {detail}" if detail else ""))
+    print(f"  ok: {what}")
+
+
+def check_eq(actual, expected, what):
+    if actual != expected:
+        raise Failure(f"{what}: expected {short(expected)}, got {short(actual)}{diff_hint(actual, expected)}")
+    print(f"  ok: {what} ({short(actual, 80)})")
+
+
+def short(v, limit=400):
+    s = repr(v)
+    return s if len(s) <= limit else s[:limit] + "..."
+
+
+def diff_hint(actual, expected):
+    if isinstance(actual, dict) and isinstance(expected, dict):
+        keys = sorted(set(actual) | set(expected), key=str)
+        d = [f"{k}: expected {expected.get(k)} got {actual.get(k)}" for k in keys if actual.get(k) != expected.get(k)]
+        return "\n    differences: " + "\n    ".join(d[:20])
+    if isinstance(actual, list) and isinstance(expected, list):
+        a, e = set(map(repr, actual)), set(map(repr, expected))
+        return ("\n    only expected: " + "\n      ".join(sorted(e - a)[:10]) +
+                "\n    only actual:   " + "\n      ".join(sorted(a - e)[:10]))
+    return ""
+
+
+# ---------------------------------------------------------------------------------------------
+# Running netlens
+
+def run(cmd, timeout=60, **kw):
+    """Runs a command to completion; returns CompletedProcess with text output."""
+    try:
+        return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              timeout=timeout, **kw)
+    except subprocess.TimeoutExpired as e:
+        raise Failure(f"timed out after {timeout} s: {' '.join(cmd)}") from e
+
+
+def netlens_file(args, pcap, out, *extra, timeout=60):
+    """netlens on a capture file with --shutdown-when-done; returns the parsed dump."""
+    cmd = [args.netlens, "-q", "-i", pcap, "--shutdown-when-done", "--dump-json", out, *extra]
+    p = run(cmd, timeout=timeout)
+    if p.returncode != 0:
+        raise Failure(f"{' '.join(cmd)} exited {p.returncode}: {p.stderr.strip()}")
+    return load_dump(out)
+
+
+def load_dump(path):
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return json.load(fh)
+    except (OSError, ValueError) as e:
+        raise Failure(f"{path} is not a complete JSON document: {e}") from e
+
+
+def no_crash(p, what):
+    """A clean failure: non-zero exit, not killed by a signal, no abort message."""
+    bad = ("terminate called", "Segmentation fault", "AddressSanitizer", "runtime error:", "Aborted")
+    check(p.returncode > 0, f"{what}: exits with an error code (got {p.returncode})")
+    check(not any(b in p.stderr for b in bad), f"{what}: no crash report on stderr", p.stderr[-500:])
+
+
+def start(cmd, **kw):
+    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+
+
+def threads_of(pid):
+    try:
+        return len(os.listdir(f"/proc/{pid}/task"))
+    except OSError:
+        return 0
+
+
+def wait_running(proc, timeout=15):
+    """Waits until netlens has opened its sources and started its packet thread(s): the packet
+    threads start only after every source is open (and privileges are dropped)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            out, err = proc.communicate()
+            raise Failure(f"netlens exited early ({proc.returncode}): {err.strip()}")
+        if threads_of(proc.pid) >= 2:
+            time.sleep(0.2)
+            return
+        time.sleep(0.02)
+    raise Failure("netlens did not start its packet thread")
+
+
+def stop(proc, sig=signal.SIGTERM, within=5.0):
+    """Sends sig and waits; returns (returncode, seconds, stdout, stderr)."""
+    t0 = time.monotonic()
+    proc.send_signal(sig)
+    try:
+        out, err = proc.communicate(timeout=within)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, err = proc.communicate()
+        raise Failure(f"netlens did not exit within {within} s of {signal.Signals(sig).name}; stderr: {err[-500:]}")
+    return proc.returncode, time.monotonic() - t0, out, err
+
+
+def kill_quietly(proc):
+    if proc and proc.poll() is None:
+        proc.kill()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            pass
+
+
+# ---------------------------------------------------------------------------------------------
+# Summaries of a dump, for comparisons
+
+def flow_rows(doc):
+    """Every flow as a comparable tuple, sorted (a multiset)."""
+    rows = []
+    for f in doc["flows"]:
+        rows.append((f["l4_proto"], f["vlan"], f["client_ip"], f["client_port"], f["server_ip"], f["server_port"],
+                     f["app"], f["cli2srv_packets"], f["cli2srv_bytes"], f["srv2cli_packets"], f["srv2cli_bytes"]))
+    return sorted(rows)
+
+
+def flow_traffic_by_key(doc):
+    """Packets and bytes per unordered flow key, summed over every record of that key."""
+    out = {}
+    for f in doc["flows"]:
+        a, b = (f["client_ip"], f["client_port"]), (f["server_ip"], f["server_port"])
+        key = (f["l4_proto"], f["vlan"]) + tuple(sorted([a, b]))
+        pk, by = out.get(key, (0, 0))
+        out[key] = (pk + f["cli2srv_packets"] + f["srv2cli_packets"], by + f["cli2srv_bytes"] + f["srv2cli_bytes"])
+    return out
+
+
+def apps(doc, with_flows=True):
+    return {a["name"]: (a["packets"], a["bytes"], a["flows"]) if with_flows else (a["packets"], a["bytes"])
+            for a in doc["applications"] if a["packets"] or a["flows"]}
+
+
+def totals(doc):
+    i = doc["interface"]
+    return {"packets": i["packets"], "bytes": i["bytes"], "ipv4": i["ipv4"], "ipv6": i["ipv6"],
+            "non_ip": i["non_ip"], "decode_errors": i["decode_errors"]}
+
+
+def flow_sums(doc):
+    pk = sum(f["cli2srv_packets"] + f["srv2cli_packets"] for f in doc["flows"])
+    by = sum(f["cli2srv_bytes"] + f["srv2cli_bytes"] for f in doc["flows"])
+    return pk, by
+
+
+def capinfos(path):
+    """(packets, bytes of captured data) of a capture according to Wireshark's capinfos."""
+    if not shutil.which("capinfos"):
+        raise Skip("capinfos (package tshark/wireshark-common) is not installed")
+    p = run(["capinfos", "-T", "-M", "-r", "-c", "-d", path])
+    if p.returncode != 0:
+        raise Failure(f"capinfos {path}: {p.stderr.strip()}")
+    cols = p.stdout.strip().split("\t")
+    return int(cols[1]), int(cols[2])
+
+
+# ---------------------------------------------------------------------------------------------
+# Classic pcap files, read and cut by hand
+
+def pcap_records(path):
+    """[(offset, caplen)] of every complete record of a classic pcap file, and the header size."""
+    with open(path, "rb") as fh:
+        data = fh.read()
+    magic = data[:4]
+    if magic in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1"):
+        e = "<"
+    elif magic in (b"\xa1\xb2\xc3\xd4", b"\xa1\xb2\x3c\x4d"):
+        e = ">"
+    else:
+        raise Failure(f"{path} is not a classic pcap file")
+    off, recs = 24, []
+    while off + 16 <= len(data):
+        caplen = struct.unpack(e + "I", data[off + 8:off + 12])[0]
+        if off + 16 + caplen > len(data):
+            break
+        recs.append((off, caplen))
+        off += 16 + caplen
+    return recs
+
+
+# ---------------------------------------------------------------------------------------------
+# Network namespaces
+
+def ip(*a, check_rc=True, ns=None):
+    cmd = ["ip"] + (["-n", ns] if ns else []) + list(a)
+    p = run(cmd, timeout=20)
+    if check_rc and p.returncode != 0:
+        raise Failure(f"{' '.join(cmd)}: {p.stderr.strip()}")
+    return p
+
+
+def require_netns():
+    if os.geteuid() != 0:
+        raise Skip("not root: network namespaces and live capture need root")
+    if not shutil.which("ip"):
+        raise Skip("the ip command (iproute2) is missing")
+    probe = f"nlprobe{os.getpid()}"
+    p = run(["ip", "netns", "add", probe], timeout=20)
+    if p.returncode != 0:
+        raise Skip(f"'ip netns add' is not permitted here: {p.stderr.strip()}")
+    run(["ip", "netns", "del", probe], timeout=20)
+
+
+class VethPair:
+    """Two fresh namespaces A and B joined by a veth pair (va in A, vb in B), IPv6 off, MTU
+    raised, links up, addresses from 192.0.2.0/24. Removed again by close()."""
+
+    def __init__(self, tag, mtu=9000):
+        pid = os.getpid()
+        self.ns_a, self.ns_b = f"nl{tag}A{pid}", f"nl{tag}B{pid}"
+        self.va, self.vb = f"nl{tag}a{pid}"[:15], f"nl{tag}b{pid}"[:15]
+        self.created = []
+        try:
+            for ns in (self.ns_a, self.ns_b):
+                ip("netns", "add", ns)
+                self.created.append(ns)
+            ip("link", "add", self.va, "netns", self.ns_a, "type", "veth", "peer", "name", self.vb, "netns", self.ns_b)
+            for ns, dev, addr in ((self.ns_a, self.va, "192.0.2.1/24"), (self.ns_b, self.vb, "192.0.2.2/24")):
+                self.sysctl(ns, "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1",
+                            f"net.ipv6.conf.{dev}.disable_ipv6=1")
+                ip("link", "set", dev, "mtu", str(mtu), ns=ns)
+                ip("addr", "add", addr, "dev", dev, ns=ns)
+                ip("link", "set", "lo", "up", ns=ns)
+                ip("link", "set", dev, "up", ns=ns)
+        except Exception:
+            self.close()
+            raise
+
+    @staticmethod
+    def sysctl(ns, *settings):
+        p = run(["ip", "netns", "exec", ns, "sysctl", "-q", "-w", *settings], timeout=20)
+        if p.returncode != 0:
+            raise Failure(f"sysctl in {ns}: {p.stderr.strip()}")
+
+    def exec_cmd(self, ns, cmd):
+        return ["ip", "netns", "exec", ns] + list(cmd)
+
+    def counter(self, ns, dev, name):
+        p = run(self.exec_cmd(ns, ["cat", f"/sys/class/net/{dev}/statistics/{name}"]), timeout=20)
+        return int(p.stdout.strip() or 0)
+
+    def close(self):
+        for ns in reversed(self.created):
+            run(["ip", "netns", "del", ns], timeout=20)
+        self.created = []
+        # Deleting a namespace destroys its veth end, and so the pair; make sure of it.
+        for dev in (self.va, self.vb):
+            if run(["ip", "link", "show", dev], timeout=20).returncode == 0:
+                run(["ip", "link", "del", dev], timeout=20)
+
+
+def isolated_ns(tag):
+    """A fresh namespace with only lo (up, IPv6 off): capturing on its lo sees only what the test
+    sends there. Returns the name; delete with `ip netns del`."""
+    ns = f"nl{tag}{os.getpid()}"
+    ip("netns", "add", ns)
+    try:
+        VethPair.sysctl(ns, "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1")
+        ip("link", "set", "lo", "up", ns=ns)
+    except Exception:
+        run(["ip", "netns", "del", ns], timeout=20)
+        raise
+    return ns
+
+
+UDP_SENDER = r"""
+import socket, sys, time
+port, count, size = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); rx.bind(("127.0.0.1", port))
+tx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); tx.bind(("127.0.0.1", port + 1))
+for i in range(count):
+    tx.sendto(bytes(size), ("127.0.0.1", port))
+    rx.recv(65536)
+"""
+
+
+def send_udp_in_ns(ns, port, count, size):
+    """Sends count UDP datagrams of size bytes 127.0.0.1:port+1 -> 127.0.0.1:port inside ns.
+    Each is one frame on lo of 14 + 20 + 8 + size bytes."""
+    p = run(["ip", "netns", "exec", ns, sys.executable, "-c", UDP_SENDER, str(port), str(count), str(size)])
+    if p.returncode != 0:
+        raise Failure(f"UDP sender in {ns} failed: {p.stderr.strip()}")
+    return count, count * (14 + 20 + 8 + size)
+
+
+def udp_flow(doc, port):
+    for f in doc["flows"]:
+        if f["l4_proto"] == 17 and {f["client_port"], f["server_port"]} == {port, port + 1}:
+            return f
+    return None
