@@ -72,7 +72,8 @@ ParseOutcome parseOptions(int argc, const char* const* argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     std::ostringstream os, es;
-    out.exit_code = app.exit(e, os, es);
+    // --help and --version exit 0; every usage error exits 2, like netlens's own checks.
+    out.exit_code = app.exit(e, os, es) == 0 ? 0 : 2;
     out.output = os.str() + es.str();
     return out;
   }
