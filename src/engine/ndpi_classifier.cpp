@@ -40,7 +40,7 @@ class NdpiModule {
 
 namespace {
 AppProtocol fromNdpi(const ndpi_protocol& p) {
-  return AppProtocol{p.master_protocol, p.app_protocol, uint16_t(p.category)};
+  return AppProtocol{p.master_protocol, p.app_protocol, uint16_t(p.category), 0};
 }
 bool isTlsLike(const AppProtocol& p) {
   auto tls = [](uint16_t id) {
@@ -110,10 +110,9 @@ std::unique_ptr<FlowDetails> NdpiClassifier::details(Inspection* s, const AppPro
     uint16_t cli = 0, srv = 0;
     d->risk_score = ndpi_risk2score(f.risk, &cli, &srv);
   }
-  d->confidence = uint8_t(f.confidence);
   const bool empty = d->server_name.empty() && d->url.empty() && d->user_agent.empty() &&
                      d->http_status == 0 && d->tls_version.empty() && d->ja3_client.empty() &&
-                     d->ja3_server.empty() && d->info.empty() && d->risk == 0 && d->confidence == 0;
+                     d->ja3_server.empty() && d->info.empty() && d->risk == 0;
   if (empty) return nullptr;
   return d;
 }

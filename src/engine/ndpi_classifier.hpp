@@ -33,6 +33,7 @@ struct AppProtocol {
   uint16_t master = 0;  // e.g. TLS
   uint16_t app = 0;     // e.g. Facebook
   uint16_t category = 0;
+  uint8_t confidence = 0;  // nDPI's ndpi_confidence_t, set when the decision is final
   // The protocol statistics are accounted to: the application when known, else the master.
   uint16_t accounted() const { return app ? app : master; }
 };
@@ -50,7 +51,6 @@ struct FlowDetails {
   std::string info;  // nDPI's summarised flow information
   uint64_t risk = 0;
   uint16_t risk_score = 0;
-  uint8_t confidence = 0;
 };
 
 class NdpiModule;
@@ -77,6 +77,8 @@ class NdpiClassifier {
   bool wantsMore(Inspection* s);
   // Ends inspection without a decision: nDPI's best guess (ports, addresses).
   AppProtocol giveUp(Inspection* s);
+  // How nDPI reached its answer (DPI, by port, by IP, ...).
+  uint8_t confidence(const Inspection* s) const { return uint8_t(s->ndpi.confidence); }
   // What nDPI learned; nullptr when nothing worth keeping.
   std::unique_ptr<FlowDetails> details(Inspection* s, const AppProtocol& proto);
   // Releases the inspection state (nDPI's own allocations too).

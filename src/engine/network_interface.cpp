@@ -278,6 +278,7 @@ void NetworkInterface::finishInspection(Flow& f) {
   if (f.app.app == 0) f.app = classifier_.giveUp(f.inspection);
   f.details = classifier_.details(f.inspection, f.app);
   f.app = classifier_.toCurrentIds(f.inspection, f.app);
+  f.app.confidence = classifier_.confidence(f.inspection);
   classifier_.end(f.inspection);
   f.inspection = nullptr;
   f.detection_final = true;

@@ -58,6 +58,7 @@ void writeFlowJson(JsonWriter& w, const NetworkInterface& iface, const Flow& f) 
   w.field("master_id", f.app.master);
   w.field("category", ndpi.categoryName(f.app.category));
   w.field("detection_final", f.detection_final);
+  if (f.detection_final) w.field("confidence", ndpi_confidence_get_name(ndpi_confidence_t(f.app.confidence)));
   w.field("inspected_packets", f.inspected_packets);
   w.field("cli2srv_packets", f.c2s.traffic.packets);
   w.field("cli2srv_bytes", f.c2s.traffic.bytes);
@@ -85,7 +86,6 @@ void writeFlowJson(JsonWriter& w, const NetworkInterface& iface, const Flow& f) 
     if (!d->ja3_server.empty()) w.field("ja3_server", d->ja3_server);
     if (!d->info.empty()) w.field("info", d->info);
     if (d->risk) w.field("risk", d->risk).field("risk_score", d->risk_score);
-    w.field("confidence", ndpi_confidence_get_name(ndpi_confidence_t(d->confidence)));
   }
   w.endObject();
 }
