@@ -1,6 +1,7 @@
 #include "app/runner.hpp"
 
 #include <signal.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
@@ -102,10 +103,13 @@ void packetLoop(InterfaceRun& run, Shared& shared, const Options& opt) {
   iface.setCaptureDrops(d.kernel, d.interface);
   iface.finish();
   run.input_done = true;
+  kill(getpid(), SIGUSR1);  // wake the main thread: it may be time to stop
   if (!opt.quiet && src.isFile() && !opt.shutdown_when_done)
     std::fprintf(stderr, "netlens: %s: end of capture; results stay on view until SIGINT/SIGTERM\n", src.name().c_str());
-  // A finished file stays on view until netlens is asked to stop.
-  while (!shared.stop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  // A finished file stays on view until netlens is asked to stop (at once with
+  // --shutdown-when-done).
+  const bool stay = !(opt.shutdown_when_done && src.isFile());
+  while (stay && !shared.stop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   if (!opt.quiet) printStatus(iface, " (end)");
   iface.shutdown();
   if (run.dump) run.dump->finish(iface);
@@ -138,6 +142,7 @@ int runNetlens(const Options& opt) {
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGHUP);
+  sigaddset(&signals, SIGUSR1);  // a packet thread finished its input
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   Shared shared;

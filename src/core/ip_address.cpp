@@ -21,7 +21,18 @@ size_t IpAddress::format(char* buf) const {
     buf[0] = '\0';
     return 0;
   }
-  inet_ntop(version_ == 4 ? AF_INET : AF_INET6, bytes_.data(), buf, INET6_ADDRSTRLEN);
+  if (version_ == 4) {  // the common case, without inet_ntop's sprintf
+    char* p = buf;
+    for (int i = 0; i < 4; ++i) {
+      unsigned v = bytes_[i];
+      if (v >= 100) *p++ = char('0' + v / 100);
+      if (v >= 10) *p++ = char('0' + v / 10 % 10);
+      *p++ = char('0' + v % 10);
+      *p++ = i < 3 ? '.' : '\0';
+    }
+    return size_t(p - buf - 1);
+  }
+  inet_ntop(AF_INET6, bytes_.data(), buf, INET6_ADDRSTRLEN);
   return std::strlen(buf);
 }
 

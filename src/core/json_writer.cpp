@@ -2,28 +2,20 @@
 
 #include <charconv>
 #include <cmath>
-#include <cstdio>
 
 namespace netlens {
-
-void JsonWriter::separate() {
-  if (after_key_) {
-    after_key_ = false;
-    return;
-  }
-  if (!first_.back()) out_.push_back(',');
-  first_.back() = false;
-}
 
 JsonWriter& JsonWriter::open(char c) {
   separate();
   out_.push_back(c);
-  first_.push_back(true);
+  if (depth_ + 1 < kMaxDepth) ++depth_;
+  has_value_ &= ~(uint64_t(1) << depth_);
   return *this;
 }
 
 JsonWriter& JsonWriter::close(char c) {
-  first_.pop_back();
+  has_value_ &= ~(uint64_t(1) << depth_);
+  if (depth_ > 0) --depth_;
   out_.push_back(c);
   return *this;
 }
@@ -52,31 +44,39 @@ size_t utf8SequenceLength(std::string_view s, size_t i) {
     if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
   return n;
 }
+bool plain(unsigned char c) { return c >= 0x20 && c < 0x7F && c != '"' && c != '\\'; }
 }  // namespace
 
 // Bytes from the wire are not always text: anything that is not valid UTF-8 is written as the
 // code point of the same value, so the document always parses.
 void JsonWriter::writeString(std::string_view v) {
   out_.push_back('"');
-  for (size_t i = 0; i < v.size(); ++i) {
+  size_t i = 0;
+  while (i < v.size()) {
+    size_t run = i;
+    while (run < v.size() && plain(static_cast<unsigned char>(v[run]))) ++run;
+    if (run > i) {
+      out_.append(v.data() + i, run - i);
+      i = run;
+      if (i == v.size()) break;
+    }
     const auto ch = static_cast<unsigned char>(v[i]);
     switch (ch) {
-      case '"': out_ += "\\\""; continue;
-      case '\\': out_ += "\\\\"; continue;
-      case '\n': out_ += "\\n"; continue;
-      case '\r': out_ += "\\r"; continue;
-      case '\t': out_ += "\\t"; continue;
+      case '"': out_ += "\\\""; ++i; continue;
+      case '\\': out_ += "\\\\"; ++i; continue;
+      case '\n': out_ += "\\n"; ++i; continue;
+      case '\r': out_ += "\\r"; ++i; continue;
+      case '\t': out_ += "\\t"; ++i; continue;
       default: break;
     }
-    if (ch >= 0x20 && ch < 0x7F) {
-      out_.push_back(char(ch));
-    } else if (size_t n = ch >= 0x80 ? utf8SequenceLength(v, i) : 0) {
+    if (size_t n = ch >= 0x80 ? utf8SequenceLength(v, i) : 0) {
       out_.append(v.data() + i, n);
-      i += n - 1;
+      i += n;
     } else {
-      char buf[8];
-      std::snprintf(buf, sizeof(buf), "\\u%04x", ch);
-      out_ += buf;
+      static const char hex[] = "0123456789abcdef";
+      const char esc[6] = {'\\', 'u', '0', '0', hex[ch >> 4], hex[ch & 0xF]};
+      out_.append(esc, 6);
+      ++i;
     }
   }
   out_.push_back('"');
@@ -95,6 +95,21 @@ JsonWriter& JsonWriter::value(int64_t v) {
   char buf[24];
   auto r = std::to_chars(buf, buf + sizeof(buf), v);
   out_.append(buf, r.ptr);
+  return *this;
+}
+
+JsonWriter& JsonWriter::fixed6(uint64_t millionths) {
+  separate();
+  char buf[32];
+  auto r = std::to_chars(buf, buf + sizeof(buf), millionths / 1000000);
+  char* p = r.ptr;
+  *p++ = '.';
+  uint64_t frac = millionths % 1000000;
+  for (int d = 5; d >= 0; --d) {
+    p[d] = char('0' + frac % 10);
+    frac /= 10;
+  }
+  out_.append(buf, p + 6);
   return *this;
 }
 

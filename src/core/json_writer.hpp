@@ -4,7 +4,6 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace netlens {
 
@@ -30,6 +29,9 @@ class JsonWriter {
   JsonWriter& value(double v);
   JsonWriter& value(bool v);
   JsonWriter& null();
+  // A number with six decimals from an integer count of millionths (e.g. microseconds as
+  // seconds): exact, and much cheaper than formatting a double.
+  JsonWriter& fixed6(uint64_t millionths);
 
   template <typename T>
   JsonWriter& field(std::string_view k, const T& v) {
@@ -37,17 +39,25 @@ class JsonWriter {
     return value(v);
   }
 
-  // For writers that stream: the caller may drain the buffer between values.
   std::string& buffer() { return out_; }
 
  private:
+  static constexpr int kMaxDepth = 64;
   JsonWriter& open(char c);
   JsonWriter& close(char c);
-  void separate();
+  void separate() {
+    if (after_key_) {
+      after_key_ = false;
+      return;
+    }
+    if (has_value_ & (uint64_t(1) << depth_)) out_.push_back(',');
+    has_value_ |= uint64_t(1) << depth_;
+  }
   void writeString(std::string_view v);
 
   std::string& out_;
-  std::vector<bool> first_{true};  // per nesting level: no value written yet
+  uint64_t has_value_ = 0;  // bit d: something was written at nesting depth d
+  int depth_ = 0;
   bool after_key_ = false;
 };
 

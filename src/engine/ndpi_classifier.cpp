@@ -51,7 +51,24 @@ bool isTlsLike(const AppProtocol& p) {
 }  // namespace
 
 NdpiClassifier::NdpiClassifier(NdpiConfig config)
-    : config_(std::move(config)), current_(std::make_shared<NdpiModule>(config_)) {}
+    : config_(std::move(config)), current_(std::make_shared<NdpiModule>(config_)) {
+  cacheNames();
+}
+
+void NdpiClassifier::cacheNames() {
+  names_.clear();
+  const uint16_t n = numProtocols();
+  names_.reserve(n);
+  for (uint16_t id = 0; id < n; ++id) {
+    const char* name = ndpi_get_proto_name(current_->get(), id);
+    names_.emplace_back(name ? name : "Unknown");
+  }
+  category_names_.clear();
+  for (int c = 0; c < NDPI_PROTOCOL_NUM_CATEGORIES; ++c) {
+    const char* name = ndpi_category_get_name(current_->get(), ndpi_protocol_category_t(c));
+    category_names_.emplace_back(name ? name : "Unspecified");
+  }
+}
 
 NdpiClassifier::~NdpiClassifier() {
   for (Inspection* s : free_list_) delete s;
@@ -128,28 +145,34 @@ void NdpiClassifier::end(Inspection* s) {
   free_list_.push_back(s);
 }
 
-std::string NdpiClassifier::protocolName(uint16_t id) const {
+std::string_view NdpiClassifier::protocolName(uint16_t id) const {
   if (id >= kRetiredBase && size_t(id - kRetiredBase) < retired_names_.size()) return retired_names_[id - kRetiredBase];
-  const char* n = ndpi_get_proto_name(current_->get(), id);
-  return n ? n : "Unknown";
+  return id < names_.size() ? std::string_view(names_[id]) : std::string_view("Unknown");
 }
 
-std::string NdpiClassifier::categoryName(uint16_t id) const {
-  const char* n = ndpi_category_get_name(current_->get(), ndpi_protocol_category_t(id));
-  return n ? n : "Unspecified";
+std::string_view NdpiClassifier::categoryName(uint16_t id) const {
+  return id < category_names_.size() ? std::string_view(category_names_[id]) : std::string_view("Unspecified");
 }
 
-std::string NdpiClassifier::protocolCategoryName(uint16_t protocol_id) const {
+std::string_view NdpiClassifier::protocolCategoryName(uint16_t protocol_id) const {
   ndpi_protocol p{NDPI_PROTOCOL_UNKNOWN, protocol_id, NDPI_PROTOCOL_CATEGORY_UNSPECIFIED};
   return categoryName(uint16_t(ndpi_get_proto_category(current_->get(), p)));
 }
 
-std::string NdpiClassifier::fullName(const AppProtocol& p) const {
+std::string_view NdpiClassifier::fullName(const AppProtocol& p, std::string& scratch) const {
   if (p.master != NDPI_PROTOCOL_UNKNOWN && p.master != p.app) {
-    if (p.app != NDPI_PROTOCOL_UNKNOWN) return protocolName(p.master) + "." + protocolName(p.app);
-    return protocolName(p.master);
+    if (p.app == NDPI_PROTOCOL_UNKNOWN) return protocolName(p.master);
+    scratch.assign(protocolName(p.master));
+    scratch.push_back('.');
+    scratch.append(protocolName(p.app));
+    return scratch;
   }
   return protocolName(p.app);
+}
+
+std::string NdpiClassifier::fullName(const AppProtocol& p) const {
+  std::string scratch;
+  return std::string(fullName(p, scratch));
 }
 
 uint16_t NdpiClassifier::numProtocols() const {
@@ -195,6 +218,7 @@ bool NdpiClassifier::applyReload(std::string* error, std::vector<uint16_t>* rema
     }
     if (current_->users > 0) retired_.push_back(current_);
     current_ = std::move(fresh);
+    cacheNames();
     ++reloads_;
   } catch (const std::exception& e) {
     if (error) *error = e.what();

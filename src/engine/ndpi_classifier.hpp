@@ -6,9 +6,11 @@
 // Custom protocol and category files can be reloaded at run time: the new module is built off
 // the packet thread, new flows use it, and the old one lives until its last flow is decided.
 #include <cstdint>
+#include <deque>
 #include <future>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 extern "C" {
@@ -90,12 +92,14 @@ class NdpiClassifier {
                             : config_.max_other_packets;
   }
 
-  std::string protocolName(uint16_t id) const;
-  std::string categoryName(uint16_t id) const;
+  // Names are cached per module: these cost no allocation.
+  std::string_view protocolName(uint16_t id) const;
+  std::string_view categoryName(uint16_t id) const;
   // The category nDPI files a protocol under by default.
-  std::string protocolCategoryName(uint16_t protocol_id) const;
+  std::string_view protocolCategoryName(uint16_t protocol_id) const;
   // "master.app" as nDPI prints it (e.g. "TLS.Facebook", "DNS", "Unknown").
   std::string fullName(const AppProtocol& p) const;
+  std::string_view fullName(const AppProtocol& p, std::string& scratch) const;
   uint16_t numProtocols() const;
 
   // Re-reads the custom protocol/category files in the background; applyReload() switches
@@ -119,7 +123,10 @@ class NdpiClassifier {
   std::future<std::shared_ptr<NdpiModule>> pending_;
   std::vector<Inspection*> free_list_;
   static constexpr uint16_t kRetiredBase = 0xF000;
-  std::vector<std::string> retired_names_;  // protocols that a reload removed
+  std::deque<std::string> retired_names_;  // protocols that a reload removed
+  std::vector<std::string> names_;          // of the current module, by protocol id
+  std::vector<std::string> category_names_;
+  void cacheNames();
   uint16_t idByName(NdpiModule& from, NdpiModule& to, uint16_t id);
   uint64_t reloads_ = 0;
   uint64_t live_inspections_ = 0;

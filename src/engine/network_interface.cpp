@@ -524,10 +524,13 @@ void NetworkInterface::moveToNewProtocolIds(const std::vector<uint16_t>& remap) 
 
 void NetworkInterface::shutdown() {
   finish();
-  std::vector<uint32_t> all;
-  all.reserve(flows_.size());
-  flows_.forEach([&](uint32_t idx, Flow&) { all.push_back(idx); });
-  for (uint32_t idx : all) endFlow(idx, FlowEndReason::Shutdown);
+  // Every flow ends here: hand each to the sinks, then drop the table in one go.
+  flows_.forEach([&](uint32_t, Flow& f) {
+    for (FlowSink* s : sinks_) s->flowEnded(*this, f, FlowEndReason::Shutdown);
+  });
+  flows_.clear();
+  hosts_.forEach([](uint32_t, Host& h) { h.active_flows = 0; });
+  for (NetworkStats& n : networks_) n.active_flows = 0;
 }
 
 void NetworkInterface::finish() {

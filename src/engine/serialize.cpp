@@ -6,7 +6,6 @@ namespace netlens {
 
 namespace {
 
-double seconds(Micros t) { return double(t) / kMicrosPerSecond; }
 
 void writeTraffic(JsonWriter& w, std::string_view key, const TrafficCounter& t) {
   w.key(key).beginObject().field("packets", t.packets).field("bytes", t.bytes).endObject();
@@ -32,7 +31,7 @@ const char* tunnelName(TunnelType t) {
 void writeDirection(JsonWriter& w, std::string_view key, const FlowDirectionStats& d, bool tcp) {
   w.key(key).beginObject();
   w.field("packets", d.traffic.packets).field("bytes", d.traffic.bytes).field("payload_bytes", d.payload_bytes);
-  w.field("first_seen", seconds(d.first_seen)).field("last_seen", seconds(d.last_seen));
+  w.key("first_seen").fixed6(d.first_seen).key("last_seen").fixed6(d.last_seen);
   if (tcp) {
     w.field("tcp_flags", d.tcp_flags).field("retransmissions", d.retransmissions).field("out_of_order", d.out_of_order);
   }
@@ -53,7 +52,8 @@ void writeFlowJson(JsonWriter& w, const NetworkInterface& iface, const Flow& f) 
   w.field("server_ip", std::string_view(ip, srv.ip.format(ip)));
   w.field("server_port", srv.port);
   w.field("vlan", f.key.vlan());
-  w.field("app", ndpi.fullName(f.app));
+  thread_local std::string scratch;
+  w.field("app", ndpi.fullName(f.app, scratch));
   w.field("app_id", f.app.accounted());
   w.field("master_id", f.app.master);
   w.field("category", ndpi.categoryName(f.app.category));
@@ -64,12 +64,12 @@ void writeFlowJson(JsonWriter& w, const NetworkInterface& iface, const Flow& f) 
   w.field("cli2srv_bytes", f.c2s.traffic.bytes);
   w.field("srv2cli_packets", f.s2c.traffic.packets);
   w.field("srv2cli_bytes", f.s2c.traffic.bytes);
-  w.field("first_seen", seconds(f.first_seen));
-  w.field("last_seen", seconds(f.last_seen));
-  const double duration = seconds(f.last_seen - f.first_seen);
-  w.field("duration", duration);
+  w.key("first_seen").fixed6(f.first_seen);
+  w.key("last_seen").fixed6(f.last_seen);
+  const Micros duration = f.last_seen - f.first_seen;
+  w.key("duration").fixed6(duration);
   const TrafficCounter total = f.total();
-  w.field("throughput_bps", duration > 0 ? double(total.bytes) * 8 / duration : 0.0);
+  w.field("throughput_bps", duration > 0 ? uint64_t(double(total.bytes) * 8 * kMicrosPerSecond / double(duration)) : uint64_t(0));
   const bool tcp = f.key.l4Proto() == 6;
   if (tcp) w.field("tcp_state", tcpStateName(f.tcp_state));
   if (f.tunnel != TunnelType::None) w.field("tunnel", tunnelName(f.tunnel));
@@ -97,7 +97,7 @@ void writeHostJson(JsonWriter& w, const NetworkInterface& iface, const Host& h) 
   w.field("vlan", h.key.vlan);
   w.field("local", h.local);
   if (h.network >= 0) w.field("network", iface.networks()[h.network].cidr.toString());
-  w.field("first_seen", seconds(h.first_seen)).field("last_seen", seconds(h.last_seen));
+  w.key("first_seen").fixed6(h.first_seen).key("last_seen").fixed6(h.last_seen);
   writeTraffic(w, "sent", h.sent);
   writeTraffic(w, "received", h.received);
   w.field("active_flows", h.active_flows);
@@ -154,7 +154,7 @@ void writeInterfaceJson(JsonWriter& w, const NetworkInterface& iface) {
   table("flows", s.flows, iface.activeFlows());
   table("hosts", s.hosts, iface.activeHosts());
   w.key("throughput").beginObject().field("bps", s.throughput.bps).field("pps", s.throughput.pps).endObject();
-  w.field("first_packet", seconds(s.first_packet)).field("last_packet", seconds(s.last_packet));
+  w.key("first_packet").fixed6(s.first_packet).key("last_packet").fixed6(s.last_packet);
   w.field("ndpi_reloads", iface.classifier().reloads());
   w.field("ndpi_reload_failures", s.ndpi_reload_failures);
   w.endObject();

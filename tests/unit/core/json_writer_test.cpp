@@ -22,3 +22,25 @@ TEST(JsonWriter, EscapesControlAndInvalidUtf8) {
 
 }  // namespace
 }  // namespace netlens
+
+namespace netlens {
+namespace {
+
+TEST(JsonWriter, FixedSixDecimals) {
+  std::string out;
+  JsonWriter w(out);
+  w.beginArray().fixed6(1764000000123456ull).fixed6(5).fixed6(0).endArray();
+  EXPECT_EQ(out, "[1764000000.123456,0.000005,0.000000]");
+}
+
+TEST(JsonWriter, DeepNestingKeepsSeparatorsRight) {
+  std::string out;
+  JsonWriter w(out);
+  for (int i = 0; i < 10; ++i) w.beginArray().value(i);
+  for (int i = 0; i < 10; ++i) w.endArray();
+  w.value(1);
+  EXPECT_EQ(out, "[0,[1,[2,[3,[4,[5,[6,[7,[8,[9]]]]]]]]]],1");
+}
+
+}  // namespace
+}  // namespace netlens
