@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "capture/pcap_file_source.hpp"
 #include "decode/packet_decoder.hpp"
 
 namespace netlens {
@@ -148,7 +149,10 @@ std::unique_ptr<PacketSource> openPcapSource(const std::string& spec, const Capt
   char err[PCAP_ERRBUF_SIZE] = {};
   struct stat st{};
   if (spec == "-" || (stat(spec.c_str(), &st) == 0 && !S_ISCHR(st.st_mode))) {
-    // libpcap tells pcap from pcapng by the file's magic number, whatever its name.
+    // Classic pcap files take the fast reader; libpcap reads pcapng and stdin, and tells the
+    // formats apart by their magic number, whatever the file's name.
+    if (spec != "-" && S_ISREG(st.st_mode))
+      if (auto fast = openPcapFileSource(spec, options)) return fast;
     FILE* stream = spec == "-" ? stdin : nullptr;
     pcap_t* p = stream ? pcap_fopen_offline_with_tstamp_precision(stream, PCAP_TSTAMP_PRECISION_MICRO, err)
                        : pcap_open_offline_with_tstamp_precision(spec.c_str(), PCAP_TSTAMP_PRECISION_MICRO, err);
