@@ -1,6 +1,8 @@
 #include "capture/pcap_file_source.hpp"
 
 #include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <pcap/pcap.h>
 #include <unistd.h>
 
@@ -26,8 +28,27 @@ class PcapFileSource : public PacketSource {
   PcapFileSource(std::string name, int fd, bool swapped, bool nanos, int link_type, bpf_program filter,
                  bool has_filter)
       : name_(std::move(name)), fd_(fd), swapped_(swapped), nanos_(nanos), link_type_(link_type),
-        filter_(filter), has_filter_(has_filter), buf_(kBufferSize) {}
+        filter_(filter), has_filter_(has_filter) {
+    // Map the file: records are read in place, without copying the file through read().
+    struct stat st{};
+    if (fstat(fd_, &st) == 0 && st.st_size > 24) {
+      void* m = mmap(nullptr, size_t(st.st_size), PROT_READ, MAP_PRIVATE, fd_, 0);
+      if (m != MAP_FAILED) {
+        map_ = static_cast<const uint8_t*>(m);
+        map_len_ = size_t(st.st_size);
+        madvise(m, map_len_, MADV_SEQUENTIAL);
+        data_ = map_;
+        len_ = map_len_;
+        pos_ = 24;
+        eof_ = true;
+        return;
+      }
+    }
+    buf_.resize(kBufferSize);
+    data_ = buf_.data();
+  }
   ~PcapFileSource() override {
+    if (map_) munmap(const_cast<uint8_t*>(map_), map_len_);
     close(fd_);
     if (has_filter_) pcap_freecode(&filter_);
   }
@@ -41,7 +62,7 @@ class PcapFileSource : public PacketSource {
     for (;;) {
       if (!ensure(16)) return end(16, "record header");
       uint32_t h[4];
-      std::memcpy(h, buf_.data() + pos_, 16);
+      std::memcpy(h, data_ + pos_, 16);
       if (swapped_)
         for (uint32_t& v : h) v = swap32(v);
       const uint32_t caplen = h[2];
@@ -51,8 +72,9 @@ class PcapFileSource : public PacketSource {
         return ReadResult::End;
       }
       if (!ensure(16 + caplen)) return end(16 + caplen, "record");
-      const uint8_t* data = buf_.data() + pos_ + 16;
+      const uint8_t* data = data_ + pos_ + 16;
       pos_ += 16 + caplen;
+      if (map_ && pos_ >= released_ + kReleaseStep) release();
       if (has_filter_) {
         pcap_pkthdr ph{};
         ph.caplen = caplen;
@@ -69,9 +91,20 @@ class PcapFileSource : public PacketSource {
   }
 
  private:
+  // The pages already read leave this process's memory (they stay in the page cache), so a
+  // multi-gigabyte capture never shows up as resident memory.
+  void release() {
+    const size_t upto = (pos_ - 16 * 1024) & ~size_t(4095);  // keep the current record mapped
+    if (upto > released_) {
+      madvise(const_cast<uint8_t*>(map_) + released_, upto - released_, MADV_DONTNEED);
+      released_ = upto;
+    }
+  }
+
   // Makes n bytes available at pos_, reading more of the file as needed.
   bool ensure(size_t n) {
     if (len_ - pos_ >= n) return true;
+    if (map_) return false;
     std::memmove(buf_.data(), buf_.data() + pos_, len_ - pos_);
     len_ -= pos_;
     pos_ = 0;
@@ -101,7 +134,12 @@ class PcapFileSource : public PacketSource {
   int link_type_;
   bpf_program filter_;
   bool has_filter_;
+  static constexpr size_t kReleaseStep = 4u << 20;
   std::vector<uint8_t> buf_;
+  const uint8_t* map_ = nullptr;
+  size_t map_len_ = 0;
+  size_t released_ = 0;
+  const uint8_t* data_ = nullptr;
   size_t pos_ = 0, len_ = 0;
   bool eof_ = false;
   std::string error_;

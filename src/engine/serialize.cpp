@@ -28,9 +28,11 @@ const char* tunnelName(TunnelType t) {
   return "none";
 }
 
+// What a direction adds to the flat cli2srv_/srv2cli_ totals; nothing for a silent direction.
 void writeDirection(JsonWriter& w, std::string_view key, const FlowDirectionStats& d, bool tcp) {
+  if (d.traffic.packets == 0) return;
   w.key(key).beginObject();
-  w.field("packets", d.traffic.packets).field("bytes", d.traffic.bytes).field("payload_bytes", d.payload_bytes);
+  w.field("payload_bytes", d.payload_bytes);
   w.key("first_seen").fixed6(d.first_seen).key("last_seen").fixed6(d.last_seen);
   if (tcp) {
     w.field("tcp_flags", d.tcp_flags).field("retransmissions", d.retransmissions).field("out_of_order", d.out_of_order);
