@@ -10,6 +10,7 @@
 #include "core/counters.hpp"
 #include "core/ip_address.hpp"
 #include "core/timestamp.hpp"
+#include "core/value_ptr.hpp"
 #include "engine/entry_table.hpp"
 
 namespace netlens {
@@ -66,7 +67,7 @@ struct Host {
   Micros last_seen = 0;
   TrafficCounter sent;
   TrafficCounter received;
-  std::unique_ptr<LocalHostStats> local_stats;
+  ValuePtr<LocalHostStats> local_stats;
 };
 
 }  // namespace netlens

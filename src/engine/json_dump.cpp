@@ -29,26 +29,27 @@ void JsonDump::flowEnded(const NetworkInterface& iface, const Flow& flow, FlowEn
   (void)why;
   if (flows_written_++ > 0) buf_.push_back(',');
   JsonWriter w(buf_);
-  writeFlowJson(w, iface, flow);
+  writeFlowJson(w, flow, iface.names());
   drain(false);
 }
 
 void JsonDump::finish(const NetworkInterface& iface) {
   if (!file_) return;
+  const InterfaceSummary summary = iface.summary();
   buf_ += "],\"interface\":";
   {
     JsonWriter w(buf_);
-    writeInterfaceJson(w, iface);
+    writeInterfaceJson(w, summary);
   }
   buf_ += ",\"applications\":";
   {
     JsonWriter w(buf_);
-    writeApplicationsJson(w, iface);
+    writeApplicationsJson(w, summary);
   }
   buf_ += ",\"networks\":";
   {
     JsonWriter w(buf_);
-    writeNetworksJson(w, iface);
+    writeNetworksJson(w, summary);
   }
   buf_ += ",\"hosts\":[";
   bool first = true;
@@ -56,7 +57,7 @@ void JsonDump::finish(const NetworkInterface& iface) {
     if (!first) buf_.push_back(',');
     first = false;
     JsonWriter w(buf_);
-    writeHostJson(w, iface, h);
+    writeHostJson(w, h, summary);
     drain(false);
   });
   buf_ += "]}\n";

@@ -56,18 +56,32 @@ NdpiClassifier::NdpiClassifier(NdpiConfig config)
 }
 
 void NdpiClassifier::cacheNames() {
-  names_.clear();
-  const uint16_t n = numProtocols();
-  names_.reserve(n);
+  auto t = std::make_shared<NameTable>();
+  const uint16_t n = uint16_t(ndpi_get_num_supported_protocols(current_->get()));
+  t->protocols.reserve(n);
   for (uint16_t id = 0; id < n; ++id) {
     const char* name = ndpi_get_proto_name(current_->get(), id);
-    names_.emplace_back(name ? name : "Unknown");
+    t->protocols.emplace_back(name ? name : "Unknown");
+    ndpi_protocol p{NDPI_PROTOCOL_UNKNOWN, id, NDPI_PROTOCOL_CATEGORY_UNSPECIFIED};
+    t->default_categories.push_back(uint16_t(ndpi_get_proto_category(current_->get(), p)));
   }
-  category_names_.clear();
   for (int c = 0; c < NDPI_PROTOCOL_NUM_CATEGORIES; ++c) {
     const char* name = ndpi_category_get_name(current_->get(), ndpi_protocol_category_t(c));
-    category_names_.emplace_back(name ? name : "Unspecified");
+    t->categories.emplace_back(name ? name : "Unspecified");
   }
+  t->retired = retired_names_;
+  names_ = std::move(t);
+}
+
+std::string_view NameTable::fullName(const AppProtocol& p, std::string& scratch) const {
+  if (p.master != NDPI_PROTOCOL_UNKNOWN && p.master != p.app) {
+    if (p.app == NDPI_PROTOCOL_UNKNOWN) return protocol(p.master);
+    scratch.assign(protocol(p.master));
+    scratch.push_back('.');
+    scratch.append(protocol(p.app));
+    return scratch;
+  }
+  return protocol(p.app);
 }
 
 NdpiClassifier::~NdpiClassifier() {
@@ -103,9 +117,9 @@ AppProtocol NdpiClassifier::giveUp(Inspection* s) {
   return fromNdpi(ndpi_detection_giveup(s->module->get(), &s->ndpi, 1, &guessed));
 }
 
-std::unique_ptr<FlowDetails> NdpiClassifier::details(Inspection* s, const AppProtocol& proto) {
+std::shared_ptr<const FlowDetails> NdpiClassifier::details(Inspection* s, const AppProtocol& proto) {
   const ndpi_flow_struct& f = s->ndpi;
-  auto d = std::make_unique<FlowDetails>();
+  auto d = std::make_shared<FlowDetails>();
   d->server_name.assign(f.host_server_name, strnlen(f.host_server_name, sizeof(f.host_server_name)));
   if (f.http.url) d->url = f.http.url;
   if (f.http.user_agent) d->user_agent = f.http.user_agent;
@@ -145,34 +159,14 @@ void NdpiClassifier::end(Inspection* s) {
   free_list_.push_back(s);
 }
 
-std::string_view NdpiClassifier::protocolName(uint16_t id) const {
-  if (id >= kRetiredBase && size_t(id - kRetiredBase) < retired_names_.size()) return retired_names_[id - kRetiredBase];
-  return id < names_.size() ? std::string_view(names_[id]) : std::string_view("Unknown");
-}
-
-std::string_view NdpiClassifier::categoryName(uint16_t id) const {
-  return id < category_names_.size() ? std::string_view(category_names_[id]) : std::string_view("Unspecified");
-}
-
 std::string_view NdpiClassifier::protocolCategoryName(uint16_t protocol_id) const {
   ndpi_protocol p{NDPI_PROTOCOL_UNKNOWN, protocol_id, NDPI_PROTOCOL_CATEGORY_UNSPECIFIED};
   return categoryName(uint16_t(ndpi_get_proto_category(current_->get(), p)));
 }
 
-std::string_view NdpiClassifier::fullName(const AppProtocol& p, std::string& scratch) const {
-  if (p.master != NDPI_PROTOCOL_UNKNOWN && p.master != p.app) {
-    if (p.app == NDPI_PROTOCOL_UNKNOWN) return protocolName(p.master);
-    scratch.assign(protocolName(p.master));
-    scratch.push_back('.');
-    scratch.append(protocolName(p.app));
-    return scratch;
-  }
-  return protocolName(p.app);
-}
-
 std::string NdpiClassifier::fullName(const AppProtocol& p) const {
   std::string scratch;
-  return std::string(fullName(p, scratch));
+  return std::string(names_->fullName(p, scratch));
 }
 
 uint16_t NdpiClassifier::numProtocols() const {
@@ -195,6 +189,7 @@ uint16_t NdpiClassifier::idByName(NdpiModule& from, NdpiModule& to, uint16_t id)
   for (size_t i = 0; i < retired_names_.size(); ++i)
     if (retired_names_[i] == n) return uint16_t(kRetiredBase + i);
   retired_names_.push_back(n);
+  cacheNames();
   return uint16_t(kRetiredBase + retired_names_.size() - 1);
 }
 

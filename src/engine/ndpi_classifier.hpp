@@ -57,6 +57,28 @@ struct FlowDetails {
 
 class NdpiModule;
 
+// The names of nDPI's protocols and categories for one generation of definitions. Immutable
+// once built: readers (snapshots, the API) share it while the engine moves on.
+struct NameTable {
+  static constexpr uint16_t kRetiredBase = 0xF000;  // ids of protocols a reload removed
+  std::vector<std::string> protocols;
+  std::vector<std::string> categories;
+  std::vector<std::string> retired;
+  std::vector<uint16_t> default_categories;  // by protocol id
+
+  uint16_t protocolCategory(uint16_t id) const { return id < default_categories.size() ? default_categories[id] : 0; }
+
+  std::string_view protocol(uint16_t id) const {
+    if (id >= kRetiredBase && size_t(id - kRetiredBase) < retired.size()) return retired[id - kRetiredBase];
+    return id < protocols.size() ? std::string_view(protocols[id]) : std::string_view("Unknown");
+  }
+  std::string_view category(uint16_t id) const {
+    return id < categories.size() ? std::string_view(categories[id]) : std::string_view("Unspecified");
+  }
+  // "master.app" as nDPI prints it (e.g. "TLS.Facebook", "DNS", "Unknown").
+  std::string_view fullName(const AppProtocol& p, std::string& scratch) const;
+};
+
 // Per-flow inspection state: nDPI's flow struct plus the module it belongs to.
 struct Inspection {
   ndpi_flow_struct ndpi{};
@@ -82,7 +104,7 @@ class NdpiClassifier {
   // How nDPI reached its answer (DPI, by port, by IP, ...).
   uint8_t confidence(const Inspection* s) const { return uint8_t(s->ndpi.confidence); }
   // What nDPI learned; nullptr when nothing worth keeping.
-  std::unique_ptr<FlowDetails> details(Inspection* s, const AppProtocol& proto);
+  std::shared_ptr<const FlowDetails> details(Inspection* s, const AppProtocol& proto);
   // Releases the inspection state (nDPI's own allocations too).
   void end(Inspection* s);
 
@@ -93,13 +115,13 @@ class NdpiClassifier {
   }
 
   // Names are cached per module: these cost no allocation.
-  std::string_view protocolName(uint16_t id) const;
-  std::string_view categoryName(uint16_t id) const;
+  std::string_view protocolName(uint16_t id) const { return names_->protocol(id); }
+  std::string_view categoryName(uint16_t id) const { return names_->category(id); }
+  std::shared_ptr<const NameTable> names() const { return names_; }
   // The category nDPI files a protocol under by default.
   std::string_view protocolCategoryName(uint16_t protocol_id) const;
   // "master.app" as nDPI prints it (e.g. "TLS.Facebook", "DNS", "Unknown").
   std::string fullName(const AppProtocol& p) const;
-  std::string_view fullName(const AppProtocol& p, std::string& scratch) const;
   uint16_t numProtocols() const;
 
   // Re-reads the custom protocol/category files in the background; applyReload() switches
@@ -122,10 +144,9 @@ class NdpiClassifier {
   std::vector<std::shared_ptr<NdpiModule>> retired_;  // still referenced by undecided flows
   std::future<std::shared_ptr<NdpiModule>> pending_;
   std::vector<Inspection*> free_list_;
-  static constexpr uint16_t kRetiredBase = 0xF000;
-  std::deque<std::string> retired_names_;  // protocols that a reload removed
-  std::vector<std::string> names_;          // of the current module, by protocol id
-  std::vector<std::string> category_names_;
+  static constexpr uint16_t kRetiredBase = NameTable::kRetiredBase;
+  std::vector<std::string> retired_names_;  // protocols that a reload removed
+  std::shared_ptr<const NameTable> names_;  // of the current module
   void cacheNames();
   uint16_t idByName(NdpiModule& from, NdpiModule& to, uint16_t id);
   uint64_t reloads_ = 0;

@@ -57,6 +57,19 @@ NetworkInterface::~NetworkInterface() {
   });
 }
 
+InterfaceSummary NetworkInterface::summary() const {
+  InterfaceSummary s;
+  s.name = config_.name;
+  s.stats = stats_;
+  s.active_flows = flows_.size();
+  s.active_hosts = hosts_.size();
+  s.ndpi_reloads = classifier_.reloads();
+  s.applications = apps_;
+  s.networks = networks_;
+  s.names = classifier_.names();
+  return s;
+}
+
 AppStats& NetworkInterface::app(uint16_t id) {
   if (id >= apps_.size()) apps_.resize(size_t(id) + 1);
   return apps_[id];

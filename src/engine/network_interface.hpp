@@ -72,6 +72,18 @@ struct InterfaceStats {
   Micros last_packet = 0;
 };
 
+// The interface-level part of the state, copied in one go (small: no flows, no hosts).
+struct InterfaceSummary {
+  std::string name;
+  InterfaceStats stats;
+  uint32_t active_flows = 0;
+  uint32_t active_hosts = 0;
+  uint64_t ndpi_reloads = 0;
+  std::vector<AppStats> applications;  // by nDPI protocol id
+  std::vector<NetworkStats> networks;
+  std::shared_ptr<const NameTable> names;
+};
+
 class NetworkInterface {
  public:
   explicit NetworkInterface(EngineConfig config);
@@ -102,6 +114,8 @@ class NetworkInterface {
   const std::vector<AppStats>& applications() const { return apps_; }
   const std::vector<NetworkStats>& networks() const { return networks_; }
   const NdpiClassifier& classifier() const { return classifier_; }
+  const NameTable& names() const { return *classifier_.names(); }
+  InterfaceSummary summary() const;
   Micros now() const { return now_; }
   uint32_t activeFlows() const { return flows_.size(); }
   uint32_t activeHosts() const { return hosts_.size(); }

@@ -42,8 +42,7 @@ void writeDirection(JsonWriter& w, std::string_view key, const FlowDirectionStat
 
 }  // namespace
 
-void writeFlowJson(JsonWriter& w, const NetworkInterface& iface, const Flow& f) {
-  const NdpiClassifier& ndpi = iface.classifier();
+void writeFlowJson(JsonWriter& w, const Flow& f, const NameTable& names) {
   const Endpoint cli = f.client(), srv = f.server();
   char ip[48];
   w.beginObject();
@@ -55,10 +54,10 @@ void writeFlowJson(JsonWriter& w, const NetworkInterface& iface, const Flow& f) 
   w.field("server_port", srv.port);
   w.field("vlan", f.key.vlan());
   thread_local std::string scratch;
-  w.field("app", ndpi.fullName(f.app, scratch));
+  w.field("app", names.fullName(f.app, scratch));
   w.field("app_id", f.app.accounted());
   w.field("master_id", f.app.master);
-  w.field("category", ndpi.categoryName(f.app.category));
+  w.field("category", names.category(f.app.category));
   w.field("detection_final", f.detection_final);
   if (f.detection_final) w.field("confidence", ndpi_confidence_get_name(ndpi_confidence_t(f.app.confidence)));
   w.field("inspected_packets", f.inspected_packets);
@@ -92,13 +91,14 @@ void writeFlowJson(JsonWriter& w, const NetworkInterface& iface, const Flow& f) 
   w.endObject();
 }
 
-void writeHostJson(JsonWriter& w, const NetworkInterface& iface, const Host& h) {
+void writeHostJson(JsonWriter& w, const Host& h, const InterfaceSummary& iface) {
   char ip[48];
   w.beginObject();
   w.field("ip", std::string_view(ip, h.key.ip.format(ip)));
   w.field("vlan", h.key.vlan);
   w.field("local", h.local);
-  if (h.network >= 0) w.field("network", iface.networks()[h.network].cidr.toString());
+  if (h.network >= 0 && size_t(h.network) < iface.networks.size())
+    w.field("network", iface.networks[h.network].cidr.toString());
   w.key("first_seen").fixed6(h.first_seen).key("last_seen").fixed6(h.last_seen);
   writeTraffic(w, "sent", h.sent);
   writeTraffic(w, "received", h.received);
@@ -108,7 +108,7 @@ void writeHostJson(JsonWriter& w, const NetworkInterface& iface, const Host& h) 
     if (l->has_mac) writeMac(w, "mac", l->mac);
     w.key("applications").beginArray();
     for (const auto& [id, t] : l->apps) {
-      w.beginObject().field("name", iface.classifier().protocolName(id));
+      w.beginObject().field("name", iface.names->protocol(id));
       writeTraffic(w, "sent", t.sent);
       writeTraffic(w, "received", t.received);
       w.field("flows", t.flows).endObject();
@@ -124,17 +124,17 @@ void writeHostJson(JsonWriter& w, const NetworkInterface& iface, const Host& h) 
   w.endObject();
 }
 
-void writeInterfaceJson(JsonWriter& w, const NetworkInterface& iface) {
-  const InterfaceStats& s = iface.stats();
+void writeInterfaceJson(JsonWriter& w, const InterfaceSummary& iface) {
+  const InterfaceStats& s = iface.stats;
   w.beginObject();
-  w.field("name", iface.name());
+  w.field("name", iface.name);
   w.field("packets", s.received.packets).field("bytes", s.received.bytes);
   writeTraffic(w, "ipv4", s.ipv4);
   writeTraffic(w, "ipv6", s.ipv6);
   w.key("l4_protocols").beginArray();
   for (size_t p = 0; p < s.l4.size(); ++p) {
     if (s.l4[p].empty()) continue;
-    w.beginObject().field("proto", unsigned(p)).field("packets", s.l4[p].packets).field("bytes", s.l4[p].bytes).endObject();
+    w.beginObject().field("proto", uint32_t(p)).field("packets", s.l4[p].packets).field("bytes", s.l4[p].bytes).endObject();
   }
   w.endArray();
   w.key("non_ip").beginObject();
@@ -153,31 +153,31 @@ void writeInterfaceJson(JsonWriter& w, const NetworkInterface& iface) {
     w.key(key).beginObject().field("active", active).field("created", t.created).field("expired", t.expired)
         .field("evicted", t.evicted).field("dropped", t.dropped).endObject();
   };
-  table("flows", s.flows, iface.activeFlows());
-  table("hosts", s.hosts, iface.activeHosts());
+  table("flows", s.flows, iface.active_flows);
+  table("hosts", s.hosts, iface.active_hosts);
   w.key("throughput").beginObject().field("bps", s.throughput.bps).field("pps", s.throughput.pps).endObject();
   w.key("first_packet").fixed6(s.first_packet).key("last_packet").fixed6(s.last_packet);
-  w.field("ndpi_reloads", iface.classifier().reloads());
+  w.field("ndpi_reloads", iface.ndpi_reloads);
   w.field("ndpi_reload_failures", s.ndpi_reload_failures);
   w.endObject();
 }
 
-void writeApplicationsJson(JsonWriter& w, const NetworkInterface& iface) {
+void writeApplicationsJson(JsonWriter& w, const InterfaceSummary& iface) {
   w.beginArray();
-  const auto& apps = iface.applications();
+  const auto& apps = iface.applications;
   for (size_t id = 0; id < apps.size(); ++id) {
     const AppStats& a = apps[id];
     if (a.traffic.empty() && a.flows == 0) continue;
-    w.beginObject().field("name", iface.classifier().protocolName(uint16_t(id))).field("id", unsigned(id));
-    w.field("category", iface.classifier().protocolCategoryName(uint16_t(id)));
+    w.beginObject().field("name", iface.names->protocol(uint16_t(id))).field("id", uint32_t(id));
+    w.field("category", iface.names->category(iface.names->protocolCategory(uint16_t(id))));
     w.field("packets", a.traffic.packets).field("bytes", a.traffic.bytes).field("flows", a.flows).endObject();
   }
   w.endArray();
 }
 
-void writeNetworksJson(JsonWriter& w, const NetworkInterface& iface) {
+void writeNetworksJson(JsonWriter& w, const InterfaceSummary& iface) {
   w.beginArray();
-  for (const NetworkStats& n : iface.networks()) {
+  for (const NetworkStats& n : iface.networks) {
     w.beginObject().field("network", n.cidr.toString());
     writeTraffic(w, "ingress", n.ingress);
     writeTraffic(w, "egress", n.egress);

@@ -5,10 +5,10 @@
 
 namespace netlens {
 
-void writeFlowJson(JsonWriter& w, const NetworkInterface& iface, const Flow& f);
-void writeHostJson(JsonWriter& w, const NetworkInterface& iface, const Host& h);
-void writeInterfaceJson(JsonWriter& w, const NetworkInterface& iface);
-void writeApplicationsJson(JsonWriter& w, const NetworkInterface& iface);
-void writeNetworksJson(JsonWriter& w, const NetworkInterface& iface);
+void writeFlowJson(JsonWriter& w, const Flow& f, const NameTable& names);
+void writeHostJson(JsonWriter& w, const Host& h, const InterfaceSummary& iface);
+void writeInterfaceJson(JsonWriter& w, const InterfaceSummary& iface);
+void writeApplicationsJson(JsonWriter& w, const InterfaceSummary& iface);
+void writeNetworksJson(JsonWriter& w, const InterfaceSummary& iface);
 
 }  // namespace netlens

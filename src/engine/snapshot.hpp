@@ -1,0 +1,49 @@
+#pragma once
+// What readers (the REST API, the web pages, exporters, Lua) see of an interface: plain copies
+// taken on the packet thread, never pointers into the live tables. A SnapshotChannel hands
+// them over: a reader asks, the packet thread answers between two packets (or on its idle
+// timeout), and a snapshot younger than the channel's freshness is shared by every reader.
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "engine/network_interface.hpp"
+
+namespace netlens {
+
+struct InterfaceSnapshot {
+  Micros taken_at = 0;   // engine clock (packet time for files)
+  Micros taken_wall = 0;
+  InterfaceSummary summary;
+  std::vector<Flow> flows;  // without nDPI state
+  std::vector<Host> hosts;
+};
+
+std::shared_ptr<const InterfaceSnapshot> takeSnapshot(const NetworkInterface& iface, bool with_entries = true);
+
+class SnapshotChannel {
+ public:
+  explicit SnapshotChannel(std::chrono::milliseconds freshness = std::chrono::milliseconds(1000))
+      : freshness_(freshness) {}
+
+  // Reader side: the latest snapshot if fresh enough, else asks the packet thread for a new one
+  // and waits at most `timeout` (then returns the latest one, possibly stale or null).
+  std::shared_ptr<const InterfaceSnapshot> get(std::chrono::milliseconds timeout = std::chrono::milliseconds(2000));
+
+  // Packet-thread side: cheap when nobody asked.
+  bool wanted() const { return wanted_.load(std::memory_order_relaxed); }
+  void serve(const NetworkInterface& iface);
+
+ private:
+  std::chrono::milliseconds freshness_;
+  std::atomic<bool> wanted_{false};
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::shared_ptr<const InterfaceSnapshot> latest_;
+  uint64_t generation_ = 0;
+};
+
+}  // namespace netlens
