@@ -29,6 +29,8 @@ ParseOutcome parseOptions(int argc, const char* const* argv) {
   app.set_version_flag("-V,--version", kVersion);
   std::vector<std::string> local_nets;
   std::optional<uint32_t> flow_idle, tcp_closed, local_idle, remote_idle;
+  std::string http_spec, https_spec;
+  bool no_web = false;
 
   app.add_option("-i,--interface", o.interfaces,
                  "Packet source: a capture file (pcap or pcapng), '-' for a capture on stdin, or a network "
@@ -59,6 +61,14 @@ ParseOutcome parseOptions(int argc, const char* const* argv) {
   app.add_option("--dump-json", o.dump_json,
                  "At shutdown write interface totals, applications, networks, hosts and every flow (also those that "
                  "ended during the run) as one JSON document to this file");
+  app.add_option("-w,--http-port", http_spec,
+                 "Web interface and REST API over HTTP on [ADDRESS:]PORT (default 3000; 0 turns HTTP off). Runs with "
+                 "--shutdown-when-done start no web server unless -w or -W is given");
+  app.add_option("-W,--https-port", https_spec, "Also serve HTTPS on [ADDRESS:]PORT (needs --https-cert and --https-key)");
+  app.add_option("--https-cert", o.web.options.cert_file, "PEM certificate for -W")->check(CLI::ExistingFile);
+  app.add_option("--https-key", o.web.options.key_file, "PEM private key for -W")->check(CLI::ExistingFile);
+  app.add_flag("--no-web", no_web, "No web server: a headless probe");
+  app.add_option("-d,--data-dir", o.web.options.data_dir, "Directory for netlens's own data (users, preferences)");
   app.add_flag("-q,--quiet", o.quiet, "Print only errors");
   app.add_option("--status-interval", o.status_interval_s,
                  "Seconds between the one-line status of each interface printed on stderr (0: never; default 10)");
@@ -88,12 +98,36 @@ ParseOutcome parseOptions(int argc, const char* const* argv) {
       o.local_networks.push_back(*c);
     }
   }
+  try {
+    if (!http_spec.empty()) web::parseListenSpec(http_spec, o.web.options.http_address, o.web.options.http_port);
+    if (!https_spec.empty()) web::parseListenSpec(https_spec, o.web.options.https_address, o.web.options.https_port);
+  } catch (const std::invalid_argument& e) {
+    out.exit_code = 2;
+    out.output = std::string("netlens: -w/-W: ") + e.what() + "\n";
+    return out;
+  }
+  if (o.web.options.https_port > 0 && (o.web.options.cert_file.empty() || o.web.options.key_file.empty())) {
+    out.exit_code = 2;
+    out.output = "netlens: -W needs --https-cert FILE and --https-key FILE\n";
+    return out;
+  }
+  o.web.explicitly_requested = !http_spec.empty() || !https_spec.empty();
+  o.web.enabled = !no_web && (o.web.explicitly_requested || !o.shutdown_when_done) &&
+                  (o.web.options.http_port > 0 || o.web.options.https_port > 0);
   o.lifecycle.flow_idle_s = flow_idle;
   o.lifecycle.tcp_closed_s = tcp_closed;
   o.lifecycle.local_host_idle_s = local_idle;
   o.lifecycle.remote_host_idle_s = remote_idle;
   out.options = std::move(o);
   return out;
+}
+
+std::string WebSettings::describe() const {
+  std::string d;
+  if (options.http_port > 0) d = "http://" + options.http_address + ":" + std::to_string(options.http_port) + "/";
+  if (options.https_port > 0)
+    d += (d.empty() ? "" : " and ") + std::string("https://") + options.https_address + ":" + std::to_string(options.https_port) + "/";
+  return d;
 }
 
 EngineConfig engineConfigFor(const Options& o, const std::string& iface_name, bool is_file,

@@ -7,8 +7,16 @@
 
 #include "capture/pcap_source.hpp"
 #include "engine/engine_config.hpp"
+#include "web/web_server.hpp"
 
 namespace netlens {
+
+struct WebSettings {
+  bool enabled = true;
+  bool explicitly_requested = false;  // -w or -W given: failing to listen is an error
+  web::WebOptions options;
+  std::string describe() const;
+};
 
 struct Options {
   std::vector<std::string> interfaces;  // -i, one entry per independent interface
@@ -26,6 +34,7 @@ struct Options {
   std::string dump_json;
   bool quiet = false;
   uint32_t status_interval_s = 10;
+  WebSettings web;
 };
 
 struct ParseOutcome {

@@ -15,6 +15,8 @@
 #include "app/privileges.hpp"
 #include "capture/pcap_source.hpp"
 #include "engine/json_dump.hpp"
+#include "engine/snapshot.hpp"
+#include "web/web_server.hpp"
 #include "engine/network_interface.hpp"
 
 namespace netlens {
@@ -22,6 +24,7 @@ namespace netlens {
 namespace {
 
 struct InterfaceRun {
+  SnapshotChannel snapshots;  // what the web layer reads
   std::unique_ptr<PacketSource> source;
   std::unique_ptr<NetworkInterface> engine;
   std::unique_ptr<JsonDump> dump;
@@ -88,6 +91,7 @@ void packetLoop(InterfaceRun& run, Shared& shared, const Options& opt) {
       break;
     }
     since_check = 0;
+    run.snapshots.serve(iface);
     const CaptureDrops d = src.drops();
     iface.setCaptureDrops(d.kernel, d.interface);
     if (const uint64_t g = shared.reload_generation.load(); g != seen_reload) {
@@ -109,7 +113,10 @@ void packetLoop(InterfaceRun& run, Shared& shared, const Options& opt) {
   // A finished file stays on view until netlens is asked to stop (at once with
   // --shutdown-when-done).
   const bool stay = !(opt.shutdown_when_done && src.isFile());
-  while (stay && !shared.stop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  while (stay && !shared.stop.load()) {
+    run.snapshots.serve(iface);
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   if (!opt.quiet) printStatus(iface, " (end)");
   iface.shutdown();
   if (run.dump) run.dump->finish(iface);
@@ -147,6 +154,7 @@ int runNetlens(const Options& opt) {
 
   Shared shared;
   std::vector<std::unique_ptr<InterfaceRun>> runs;
+  std::unique_ptr<web::WebServer> web_server;
   std::ofstream merged;  // several interfaces: the document, opened now as the single one is
   try {
     if (opt.interfaces.size() > 1 && !opt.dump_json.empty()) {
@@ -171,6 +179,20 @@ int runNetlens(const Options& opt) {
         }
       }
       runs.push_back(std::move(run));
+    }
+    if (opt.web.enabled) {
+      std::vector<web::WebInterface> ifaces;
+      for (auto& r : runs) ifaces.push_back({r->engine->name(), &r->snapshots});
+      web_server = std::make_unique<web::WebServer>(opt.web.options, std::move(ifaces));
+      try {
+        web_server->start();  // before -U: the ports may be privileged
+        if (!opt.quiet) std::fprintf(stderr, "netlens: web interface on %s\n", opt.web.describe().c_str());
+      } catch (const std::exception& e) {
+        if (opt.web.explicitly_requested) throw;
+        // Only the default port was wanted: carry on without the web interface.
+        std::fprintf(stderr, "netlens: web interface disabled: %s\n", e.what());
+        web_server.reset();
+      }
     }
     if (!opt.user.empty()) dropPrivileges(opt.user);
   } catch (const std::exception& e) {
@@ -201,6 +223,7 @@ int runNetlens(const Options& opt) {
     if (opt.shutdown_when_done && has_files && files_done) break;
     if (every_source_failed) break;  // nothing left to show
   }
+  if (web_server) web_server->stop();
   shared.stop = true;
   for (auto& r : runs) r->thread.join();
 

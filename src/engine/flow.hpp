@@ -35,6 +35,7 @@ inline constexpr int16_t kNoNetwork = -1;
 
 struct Flow {
   FlowKey key;
+  uint64_t id = 0;  // per interface, in order of creation: how readers name a flow
   TableLinks links;
   bool client_is_a = true;      // the key's endpoint "a" is the client (started the flow)
   bool detection_final = false;

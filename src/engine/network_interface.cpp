@@ -195,11 +195,11 @@ uint32_t NetworkInterface::createFlow(const FlowKey& key, uint64_t hash, bool sr
   const uint32_t idx = flows_.insert(key, hash, kFlowsActive);
   Flow& f = flows_[idx];
   f.client_is_a = src_is_a;  // the side that sent the first packet started the flow
+  f.id = ++stats_.flows.created;
   f.first_seen = now_;
   f.last_touch_second = uint32_t(now_ / kMicrosPerSecond);
   f.tunnel = d.tunnel;
   f.inspection = classifier_.begin();
-  ++stats_.flows.created;
 
   f.client_host = findOrCreateHost(d.src_ip, d.vlan);
   // Hold the client before looking up the server: in a full host table, finding room for the

@@ -46,6 +46,7 @@ void writeFlowJson(JsonWriter& w, const Flow& f, const NameTable& names) {
   const Endpoint cli = f.client(), srv = f.server();
   char ip[48];
   w.beginObject();
+  w.field("id", f.id);
   w.field("l4_proto", f.key.l4Proto());
   w.field("ip_version", f.key.ipVersion());
   w.field("client_ip", std::string_view(ip, cli.ip.format(ip)));

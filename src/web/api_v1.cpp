@@ -1,0 +1,352 @@
+#include "web/api_v1.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <strings.h>
+
+#include "core/json_writer.hpp"
+#include "core/l4_protocol.hpp"
+#include "engine/serialize.hpp"
+
+namespace netlens::web {
+
+namespace {
+
+struct BadRequest {
+  std::string message;
+};
+
+const std::string* param(const Params& p, const std::string& name) {
+  auto it = p.find(name);
+  return it == p.end() ? nullptr : &it->second;
+}
+
+uint64_t numberParam(const Params& p, const std::string& name, uint64_t def, uint64_t min, uint64_t max) {
+  const std::string* v = param(p, name);
+  if (!v) return def;
+  uint64_t n = 0;
+  auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
+  if (ec != std::errc() || end != v->data() + v->size() || v->empty() || n < min || n > max)
+    throw BadRequest{"parameter '" + name + "' must be a number from " + std::to_string(min) + " to " +
+                     std::to_string(max) + ", not '" + *v + "'"};
+  return n;
+}
+
+struct Paging {
+  uint64_t page = 1, per_page = 50;
+  bool descending = true;
+  std::string sort;
+};
+
+Paging paging(const Params& p, const std::vector<std::string>& sort_keys, const std::string& default_sort) {
+  Paging g;
+  g.page = numberParam(p, "page", 1, 1, 1'000'000'000);
+  g.per_page = numberParam(p, "per_page", 50, 1, 1000);
+  g.sort = default_sort;
+  if (const std::string* s = param(p, "sort")) {
+    if (std::find(sort_keys.begin(), sort_keys.end(), *s) == sort_keys.end()) {
+      std::string keys;
+      for (const auto& k : sort_keys) keys += (keys.empty() ? "" : ", ") + k;
+      throw BadRequest{"cannot sort by '" + *s + "'; sort by one of: " + keys};
+    }
+    g.sort = *s;
+  }
+  if (const std::string* o = param(p, "order")) {
+    if (*o != "asc" && *o != "desc") throw BadRequest{"parameter 'order' must be 'asc' or 'desc'"};
+    g.descending = *o == "desc";
+  }
+  return g;
+}
+
+// Sorts the rows by the key and keeps the page. Equal keys are ordered by the row's identity,
+// so that consecutive pages neither repeat nor skip rows.
+template <typename Row, typename Less, typename Identity>
+std::vector<const Row*> page(std::vector<const Row*> rows, const Paging& g, Less less, Identity identity) {
+  auto cmp = [&](const Row* a, const Row* b) {
+    if (g.descending ? less(*b, *a) : less(*a, *b)) return true;
+    if (g.descending ? less(*a, *b) : less(*b, *a)) return false;
+    return identity(*a) < identity(*b);
+  };
+  const uint64_t first = (g.page - 1) * g.per_page;
+  if (first >= rows.size()) return {};
+  const uint64_t last = std::min<uint64_t>(rows.size(), first + g.per_page);
+  std::partial_sort(rows.begin(), rows.begin() + long(last), rows.end(), cmp);
+  return std::vector<const Row*>(rows.begin() + long(first), rows.begin() + long(last));
+}
+
+bool containsNoCase(std::string_view hay, std::string_view needle) {
+  if (needle.empty()) return true;
+  for (size_t i = 0; i + needle.size() <= hay.size(); ++i)
+    if (strncasecmp(hay.data() + i, needle.data(), needle.size()) == 0) return true;
+  return false;
+}
+
+std::string ipText(const IpAddress& ip) {
+  char buf[48];
+  return std::string(buf, ip.format(buf));
+}
+
+template <typename F>
+ApiResult guarded(F&& f) {
+  try {
+    return f();
+  } catch (const BadRequest& e) {
+    return apiError(400, e.message);
+  }
+}
+
+void pagingFields(JsonWriter& w, uint64_t total, const Paging& g) {
+  w.field("total", total).field("page", g.page).field("per_page", g.per_page).field("sort", g.sort);
+  w.field("order", g.descending ? "desc" : "asc");
+}
+
+uint64_t hostBytes(const Host& h) { return h.sent.bytes + h.received.bytes; }
+
+}  // namespace
+
+ApiResult apiError(int status, const std::string& message) {
+  ApiResult r{status, {}};
+  JsonWriter w(r.body);
+  w.beginObject().field("error", message).field("status", status).endObject();
+  return r;
+}
+
+ApiResult apiInterfaces(const std::vector<NamedSnapshot>& interfaces) {
+  ApiResult r;
+  JsonWriter w(r.body);
+  w.beginArray();
+  for (const NamedSnapshot& n : interfaces) {
+    w.beginObject().field("id", n.id);
+    if (n.snapshot) {
+      const InterfaceSummary& s = n.snapshot->summary;
+      w.field("name", s.name).field("packets", s.stats.received.packets).field("bytes", s.stats.received.bytes);
+      w.field("throughput_bps", s.stats.throughput.bps).field("throughput_pps", s.stats.throughput.pps);
+      w.field("active_flows", s.active_flows).field("active_hosts", s.active_hosts);
+    }
+    w.endObject();
+  }
+  w.endArray();
+  return r;
+}
+
+ApiResult apiInterface(const NamedSnapshot& n) {
+  ApiResult r;
+  JsonWriter w(r.body);
+  const InterfaceSummary& s = n.snapshot->summary;
+  w.beginObject().field("id", n.id).key("interface");
+  writeInterfaceJson(w, s);
+  w.key("applications");
+  writeApplicationsJson(w, s);
+  w.key("networks");
+  writeNetworksJson(w, s);
+  w.key("snapshot_time").fixed6(n.snapshot->taken_at);
+  w.endObject();
+  return r;
+}
+
+ApiResult apiHosts(const InterfaceSnapshot& s, const Params& p, const Visibility& v) {
+  return guarded([&] {
+    const Paging g = paging(p, {"ip", "bytes", "sent", "received", "packets", "first_seen", "last_seen", "flows"}, "bytes");
+    const std::string* filter = param(p, "filter");
+    if (filter && *filter != "local" && *filter != "remote" && *filter != "all")
+      throw BadRequest{"parameter 'filter' must be 'local', 'remote' or 'all'"};
+    const std::string* q = param(p, "q");
+    std::vector<const Host*> rows;
+    rows.reserve(s.hosts.size());
+    for (const Host& h : s.hosts) {
+      if (!v.sees(h.key.ip)) continue;
+      if (filter && *filter == "local" && !h.local) continue;
+      if (filter && *filter == "remote" && h.local) continue;
+      if (q && !containsNoCase(ipText(h.key.ip), *q)) continue;
+      rows.push_back(&h);
+    }
+    const uint64_t total = rows.size();
+    auto less = [&](const Host& a, const Host& b) {
+      if (g.sort == "ip") return a.key.ip < b.key.ip;
+      if (g.sort == "sent") return a.sent.bytes < b.sent.bytes;
+      if (g.sort == "received") return a.received.bytes < b.received.bytes;
+      if (g.sort == "packets") return a.sent.packets + a.received.packets < b.sent.packets + b.received.packets;
+      if (g.sort == "first_seen") return a.first_seen < b.first_seen;
+      if (g.sort == "last_seen") return a.last_seen < b.last_seen;
+      if (g.sort == "flows") return a.active_flows < b.active_flows;
+      return hostBytes(a) < hostBytes(b);
+    };
+    const auto shown = page(std::move(rows), g, less, [](const Host& h) { return std::pair(h.key.ip, h.key.vlan); });
+    ApiResult r;
+    JsonWriter w(r.body);
+    w.beginObject();
+    pagingFields(w, total, g);
+    w.key("hosts").beginArray();
+    for (const Host* h : shown) writeHostJson(w, *h, s.summary);
+    w.endArray().endObject();
+    return r;
+  });
+}
+
+ApiResult apiHost(const InterfaceSnapshot& s, const std::string& ip_text, const Params& p, const Visibility& v) {
+  return guarded([&] {
+    const auto ip = IpAddress::parse(ip_text);
+    if (!ip) throw BadRequest{"'" + ip_text + "' is not an IP address"};
+    const uint64_t vlan = numberParam(p, "vlan", 0, 0, 4095);
+    if (!v.sees(*ip)) return apiError(404, "no host " + ip_text + " on this interface");
+    const Host* found = nullptr;
+    for (const Host& h : s.hosts)
+      if (h.key.ip == *ip && h.key.vlan == vlan) found = &h;
+    if (!found) return apiError(404, "no host " + ip_text + (vlan ? " on VLAN " + std::to_string(vlan) : "") + " on this interface");
+    ApiResult r;
+    JsonWriter w(r.body);
+    w.beginObject().key("host");
+    writeHostJson(w, *found, s.summary);
+    w.key("flows").beginArray();
+    size_t n = 0;
+    for (const Flow& f : s.flows) {
+      if (f.key.vlan() != vlan) continue;
+      if (!(f.key.a().ip == *ip || f.key.b().ip == *ip)) continue;
+      if (++n > 1000) break;  // the flows page has the rest
+      writeFlowJson(w, f, *s.summary.names);
+    }
+    w.endArray().endObject();
+    return r;
+  });
+}
+
+ApiResult apiFlows(const InterfaceSnapshot& s, const Params& p, const Visibility& v) {
+  return guarded([&] {
+    const Paging g = paging(p, {"bytes", "packets", "first_seen", "last_seen", "duration", "throughput", "app", "client", "server"}, "bytes");
+    std::optional<IpAddress> host;
+    if (const std::string* h = param(p, "host")) {
+      host = IpAddress::parse(*h);
+      if (!host) throw BadRequest{"parameter 'host' must be an IP address, not '" + *h + "'"};
+    }
+    std::optional<uint8_t> l4;
+    if (const std::string* l = param(p, "l4")) {
+      l4 = parseL4Protocol(*l);
+      if (!l4) throw BadRequest{"parameter 'l4' must be a protocol name (tcp, udp, icmp, ...) or number, not '" + *l + "'"};
+    }
+    const std::string* app = param(p, "app");
+    const bool by_port = param(p, "port") != nullptr;
+    const uint64_t port = numberParam(p, "port", 0, 0, 65535);
+    std::string scratch;
+    std::vector<const Flow*> rows;
+    rows.reserve(s.flows.size());
+    for (const Flow& f : s.flows) {
+      const Endpoint a = f.key.a(), b = f.key.b();
+      if (!v.sees(a.ip) && !v.sees(b.ip)) continue;
+      if (host && !(a.ip == *host || b.ip == *host)) continue;
+      if (l4 && f.key.l4Proto() != *l4) continue;
+      if (by_port && a.port != port && b.port != port) continue;
+      if (app) {
+        const NameTable& n = *s.summary.names;
+        if (strcasecmp(app->c_str(), std::string(n.fullName(f.app, scratch)).c_str()) != 0 &&
+            strcasecmp(app->c_str(), std::string(n.protocol(f.app.app)).c_str()) != 0 &&
+            strcasecmp(app->c_str(), std::string(n.protocol(f.app.master)).c_str()) != 0)
+          continue;
+      }
+      rows.push_back(&f);
+    }
+    const uint64_t total = rows.size();
+    auto bytes = [](const Flow& f) { return f.c2s.traffic.bytes + f.s2c.traffic.bytes; };
+    auto duration = [](const Flow& f) { return f.last_seen - f.first_seen; };
+    auto less = [&](const Flow& a, const Flow& b) {
+      if (g.sort == "packets") return a.c2s.traffic.packets + a.s2c.traffic.packets < b.c2s.traffic.packets + b.s2c.traffic.packets;
+      if (g.sort == "first_seen") return a.first_seen < b.first_seen;
+      if (g.sort == "last_seen") return a.last_seen < b.last_seen;
+      if (g.sort == "duration") return duration(a) < duration(b);
+      if (g.sort == "throughput")
+        return double(bytes(a)) / double(std::max<Micros>(duration(a), 1)) < double(bytes(b)) / double(std::max<Micros>(duration(b), 1));
+      if (g.sort == "app") return s.summary.names->protocol(a.app.accounted()) < s.summary.names->protocol(b.app.accounted());
+      if (g.sort == "client") return a.client().ip < b.client().ip;
+      if (g.sort == "server") return a.server().ip < b.server().ip;
+      return bytes(a) < bytes(b);
+    };
+    const auto shown = page(std::move(rows), g, less, [](const Flow& f) { return f.id; });
+    ApiResult r;
+    JsonWriter w(r.body);
+    w.beginObject();
+    pagingFields(w, total, g);
+    w.key("flows").beginArray();
+    for (const Flow* f : shown) writeFlowJson(w, *f, *s.summary.names);
+    w.endArray().endObject();
+    return r;
+  });
+}
+
+ApiResult apiFlow(const InterfaceSnapshot& s, const std::string& id_text, const Visibility& v) {
+  uint64_t id = 0;
+  auto [end, ec] = std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);
+  if (ec != std::errc() || end != id_text.data() + id_text.size() || id_text.empty())
+    return apiError(400, "'" + id_text + "' is not a flow id");
+  for (const Flow& f : s.flows) {
+    if (f.id != id) continue;
+    if (!v.sees(f.key.a().ip) && !v.sees(f.key.b().ip)) break;
+    ApiResult r;
+    JsonWriter w(r.body);
+    writeFlowJson(w, f, *s.summary.names);
+    return r;
+  }
+  return apiError(404, "no active flow " + id_text + " on this interface");
+}
+
+ApiResult apiApplications(const InterfaceSnapshot& s) {
+  ApiResult r;
+  JsonWriter w(r.body);
+  writeApplicationsJson(w, s.summary);
+  return r;
+}
+
+ApiResult apiL4Protocols(const InterfaceSnapshot& s) {
+  ApiResult r;
+  JsonWriter w(r.body);
+  w.beginArray();
+  for (size_t p = 0; p < s.summary.stats.l4.size(); ++p) {
+    const TrafficCounter& t = s.summary.stats.l4[p];
+    if (t.empty()) continue;
+    w.beginObject().field("proto", uint32_t(p)).field("name", l4ProtocolName(uint8_t(p)));
+    w.field("packets", t.packets).field("bytes", t.bytes).endObject();
+  }
+  w.endArray();
+  return r;
+}
+
+ApiResult apiNetworks(const InterfaceSnapshot& s) {
+  ApiResult r;
+  JsonWriter w(r.body);
+  writeNetworksJson(w, s.summary);
+  return r;
+}
+
+ApiResult apiTopTalkers(const InterfaceSnapshot& s, const Params& p, const Visibility& v) {
+  return guarded([&] {
+    const uint64_t n = numberParam(p, "n", 10, 1, 100);
+    std::vector<const Host*> hosts;
+    for (const Host& h : s.hosts)
+      if (v.sees(h.key.ip)) hosts.push_back(&h);
+    auto by_bytes = [](const Host* a, const Host* b) { return hostBytes(*a) > hostBytes(*b); };
+    const size_t k = std::min<size_t>(n, hosts.size());
+    std::partial_sort(hosts.begin(), hosts.begin() + long(k), hosts.end(), by_bytes);
+    std::vector<size_t> apps;
+    for (size_t id = 0; id < s.summary.applications.size(); ++id)
+      if (!s.summary.applications[id].traffic.empty()) apps.push_back(id);
+    std::sort(apps.begin(), apps.end(), [&](size_t a, size_t b) {
+      return s.summary.applications[a].traffic.bytes > s.summary.applications[b].traffic.bytes;
+    });
+    ApiResult r;
+    JsonWriter w(r.body);
+    w.beginObject().key("hosts").beginArray();
+    for (size_t i = 0; i < k; ++i) {
+      const Host& h = *hosts[i];
+      w.beginObject().field("ip", ipText(h.key.ip)).field("vlan", h.key.vlan).field("local", h.local);
+      w.field("bytes", hostBytes(h)).field("sent", h.sent.bytes).field("received", h.received.bytes).endObject();
+    }
+    w.endArray().key("applications").beginArray();
+    for (size_t i = 0; i < apps.size() && i < n; ++i) {
+      const AppStats& a = s.summary.applications[apps[i]];
+      w.beginObject().field("name", s.summary.names->protocol(uint16_t(apps[i])));
+      w.field("bytes", a.traffic.bytes).field("packets", a.traffic.packets).field("flows", a.flows).endObject();
+    }
+    w.endArray().endObject();
+    return r;
+  });
+}
+
+}  // namespace netlens::web

@@ -1,0 +1,190 @@
+#include "web/web_server.hpp"
+
+#include <httplib.h>
+#include <unistd.h>
+
+#include <charconv>
+#include <fstream>
+#include <stdexcept>
+#include <thread>
+
+#include "core/json_writer.hpp"
+#include "netlens_version.hpp"
+#include "web/api_v1.hpp"
+#include "web/openapi.hpp"
+
+namespace netlens::web {
+
+void parseListenSpec(const std::string& spec, std::string& address, int& port) {
+  const auto colon = spec.rfind(':');
+  std::string port_text = colon == std::string::npos ? spec : spec.substr(colon + 1);
+  if (colon != std::string::npos) {
+    address = spec.substr(0, colon);
+    if (address.size() >= 2 && address.front() == '[' && address.back() == ']') address = address.substr(1, address.size() - 2);
+    if (address.empty()) address = "0.0.0.0";
+  }
+  int p = -1;
+  auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), p);
+  if (ec != std::errc() || end != port_text.data() + port_text.size() || p < 0 || p > 65535)
+    throw std::invalid_argument("'" + spec + "' is not [ADDRESS:]PORT");
+  port = p;
+}
+
+namespace {
+
+uint64_t residentBytes() {
+  std::ifstream statm("/proc/self/statm");
+  uint64_t size = 0, resident = 0;
+  statm >> size >> resident;
+  return resident * uint64_t(sysconf(_SC_PAGESIZE));
+}
+
+void send(httplib::Response& res, const ApiResult& r) {
+  res.status = r.status;
+  res.set_content(r.body, "application/json");
+}
+
+}  // namespace
+
+struct WebServer::Impl {
+  WebOptions options;
+  std::vector<WebInterface> interfaces;
+  std::unique_ptr<httplib::Server> http;
+  std::unique_ptr<httplib::Server> https;
+  std::vector<std::thread> threads;
+  Micros started = wallClockMicros();
+
+  std::shared_ptr<const InterfaceSnapshot> snapshot(const httplib::Request& req, httplib::Response& res, int& id) {
+    const std::string& text = req.matches[1];
+    std::from_chars(text.data(), text.data() + text.size(), id);
+    if (id < 0 || size_t(id) >= interfaces.size()) {
+      send(res, apiError(404, "no interface " + text + " (see /api/v1/interfaces)"));
+      return nullptr;
+    }
+    auto snap = interfaces[size_t(id)].snapshots->get();
+    if (!snap) send(res, apiError(503, "interface " + text + " has not answered yet; try again"));
+    return snap;
+  }
+
+  void routes(httplib::Server& s) {
+    s.set_default_headers({{"X-Content-Type-Options", "nosniff"}, {"Cache-Control", "no-store"}});
+    s.set_keep_alive_max_count(1000);
+    s.new_task_queue = [n = options.threads] { return new httplib::ThreadPool(size_t(n)); };
+
+    s.Get("/api/v1/status", [this](const httplib::Request&, httplib::Response& res) {
+      ApiResult r;
+      JsonWriter w(r.body);
+      w.beginObject().field("version", kVersion);
+      w.key("uptime").fixed6(wallClockMicros() - started);
+      w.field("resident_memory_bytes", residentBytes());
+      w.key("interfaces").beginArray();
+      for (size_t i = 0; i < interfaces.size(); ++i) {
+        auto snap = interfaces[i].snapshots->get();
+        w.beginObject().field("id", uint32_t(i)).field("name", interfaces[i].name);
+        if (snap) {
+          const InterfaceStats& st = snap->summary.stats;
+          w.key("drops").beginObject().field("kernel", st.kernel_drops).field("interface", st.interface_drops)
+              .field("engine", st.engine_drops).endObject();
+        }
+        w.endObject();
+      }
+      w.endArray().endObject();
+      send(res, r);
+    });
+    s.Get("/api/v1/interfaces", [this](const httplib::Request&, httplib::Response& res) {
+      std::vector<NamedSnapshot> all;
+      for (size_t i = 0; i < interfaces.size(); ++i) all.push_back({int(i), interfaces[i].snapshots->get()});
+      send(res, apiInterfaces(all));
+    });
+    s.Get(R"(/api/v1/interfaces/(\d+))", [this](const httplib::Request& req, httplib::Response& res) {
+      int id = -1;
+      if (auto snap = snapshot(req, res, id)) send(res, apiInterface({id, snap}));
+    });
+    s.Get(R"(/api/v1/interfaces/(\d+)/hosts)", [this](const httplib::Request& req, httplib::Response& res) {
+      int id = -1;
+      if (auto snap = snapshot(req, res, id)) send(res, apiHosts(*snap, req.params, Visibility{}));
+    });
+    s.Get(R"(/api/v1/interfaces/(\d+)/hosts/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
+      int id = -1;
+      if (auto snap = snapshot(req, res, id)) send(res, apiHost(*snap, req.matches[2], req.params, Visibility{}));
+    });
+    s.Get(R"(/api/v1/interfaces/(\d+)/flows)", [this](const httplib::Request& req, httplib::Response& res) {
+      int id = -1;
+      if (auto snap = snapshot(req, res, id)) send(res, apiFlows(*snap, req.params, Visibility{}));
+    });
+    s.Get(R"(/api/v1/interfaces/(\d+)/flows/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
+      int id = -1;
+      if (auto snap = snapshot(req, res, id)) send(res, apiFlow(*snap, req.matches[2], Visibility{}));
+    });
+    s.Get(R"(/api/v1/interfaces/(\d+)/applications)", [this](const httplib::Request& req, httplib::Response& res) {
+      int id = -1;
+      if (auto snap = snapshot(req, res, id)) send(res, apiApplications(*snap));
+    });
+    s.Get(R"(/api/v1/interfaces/(\d+)/l4protocols)", [this](const httplib::Request& req, httplib::Response& res) {
+      int id = -1;
+      if (auto snap = snapshot(req, res, id)) send(res, apiL4Protocols(*snap));
+    });
+    s.Get(R"(/api/v1/interfaces/(\d+)/networks)", [this](const httplib::Request& req, httplib::Response& res) {
+      int id = -1;
+      if (auto snap = snapshot(req, res, id)) send(res, apiNetworks(*snap));
+    });
+    s.Get(R"(/api/v1/interfaces/(\d+)/top_talkers)", [this](const httplib::Request& req, httplib::Response& res) {
+      int id = -1;
+      if (auto snap = snapshot(req, res, id)) send(res, apiTopTalkers(*snap, req.params, Visibility{}));
+    });
+    s.Get("/api/v1/openapi.json", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content(openApiDocument(), "application/json");
+    });
+    s.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+      if (!res.body.empty()) return;
+      send(res, apiError(res.status, res.status == 404 ? "no such resource: " + req.path : "request failed"));
+    });
+    s.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+      send(res, apiError(500, "internal error"));
+    });
+  }
+
+  void listen(httplib::Server& s, const std::string& address, int port, const char* what) {
+    if (!s.bind_to_port(address.c_str(), port))
+      throw std::runtime_error(std::string(what) + ": cannot listen on " + address + ":" + std::to_string(port) +
+                               " (address in use or not permitted)");
+    threads.emplace_back([&s] { s.listen_after_bind(); });
+  }
+};
+
+WebServer::WebServer(WebOptions options, std::vector<WebInterface> interfaces) : impl_(std::make_unique<Impl>()) {
+  impl_->options = std::move(options);
+  impl_->interfaces = std::move(interfaces);
+}
+
+WebServer::~WebServer() { stop(); }
+
+void WebServer::start() {
+  Impl& m = *impl_;
+  if (m.options.http_port > 0) {
+    m.http = std::make_unique<httplib::Server>();
+    m.routes(*m.http);
+    m.listen(*m.http, m.options.http_address, m.options.http_port, "-w");
+  }
+  if (m.options.https_port > 0) {
+    if (m.options.cert_file.empty() || m.options.key_file.empty())
+      throw std::runtime_error("-W: HTTPS needs --https-cert FILE and --https-key FILE");
+    auto tls = std::make_unique<httplib::SSLServer>(m.options.cert_file.c_str(), m.options.key_file.c_str());
+    if (!tls->is_valid()) throw std::runtime_error("-W: cannot use the certificate or key (" + m.options.cert_file + ")");
+    m.https = std::move(tls);
+    m.routes(*m.https);
+    m.listen(*m.https, m.options.https_address, m.options.https_port, "-W");
+  }
+}
+
+void WebServer::stop() {
+  if (!impl_) return;
+  if (impl_->http) impl_->http->stop();
+  if (impl_->https) impl_->https->stop();
+  for (auto& t : impl_->threads) t.join();
+  impl_->threads.clear();
+}
+
+int WebServer::httpPort() const { return impl_->options.http_port; }
+
+}  // namespace netlens::web

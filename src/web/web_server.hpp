@@ -1,0 +1,51 @@
+#pragma once
+// WebServer: netlens's embedded HTTP(S) server: the REST API (and later the pages). It never
+// touches engine state directly: every answer is built from an interface snapshot obtained
+// through the interface's SnapshotChannel, so a slow or heavy request never stalls packets.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/snapshot.hpp"
+
+namespace netlens::web {
+
+struct WebOptions {
+  std::string http_address = "0.0.0.0";
+  int http_port = 3000;         // 0: no plain HTTP
+  std::string https_address = "0.0.0.0";
+  int https_port = 0;           // 0: no HTTPS
+  std::string cert_file, key_file;
+  std::string data_dir;         // users, preferences
+  bool disable_login = false;
+  int threads = 8;
+};
+
+// One monitored interface as the web layer sees it.
+struct WebInterface {
+  std::string name;
+  SnapshotChannel* snapshots;
+};
+
+class WebServer {
+ public:
+  WebServer(WebOptions options, std::vector<WebInterface> interfaces);
+  ~WebServer();
+  WebServer(const WebServer&) = delete;
+  WebServer& operator=(const WebServer&) = delete;
+
+  // Binds the listening sockets (throws std::runtime_error with the reason when it cannot)
+  // and serves on background threads.
+  void start();
+  void stop();
+  int httpPort() const;  // the bound port (useful with port 0... not used: 0 means off)
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// "[ADDR:]PORT" → address and port; throws std::invalid_argument with a message.
+void parseListenSpec(const std::string& spec, std::string& address, int& port);
+
+}  // namespace netlens::web
