@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <charconv>
+#include <cstdio>
 #include <fstream>
 #include <stdexcept>
 #include <thread>
@@ -135,6 +136,12 @@ struct WebServer::Impl {
     s.Get("/api/v1/openapi.json", [](const httplib::Request&, httplib::Response& res) {
       res.set_content(openApiDocument(), "application/json");
     });
+    // The front end: static files, every one served by netlens itself (no CDN).
+    const std::string root = options.web_root.empty() ? NETLENS_DEFAULT_WEB_ROOT : options.web_root;
+    if (!s.set_mount_point("/", root))
+      std::fprintf(stderr, "netlens: web root %s not found: the pages are not served (the API is)\n", root.c_str());
+    s.set_file_extension_and_mimetype_mapping("js", "text/javascript");
+    s.set_file_extension_and_mimetype_mapping("mjs", "text/javascript");
     s.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
       if (!res.body.empty()) return;
       send(res, apiError(res.status, res.status == 404 ? "no such resource: " + req.path : "request failed"));

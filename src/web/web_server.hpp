@@ -17,6 +17,7 @@ struct WebOptions {
   int https_port = 0;           // 0: no HTTPS
   std::string cert_file, key_file;
   std::string data_dir;         // users, preferences
+  std::string web_root;         // the static front end (HTML, JS, CSS); empty: the built-in default
   bool disable_login = false;
   int threads = 8;
 };
