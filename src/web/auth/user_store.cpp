@@ -522,7 +522,8 @@ Result<std::vector<ApiTokenInfo>> UserStore::listApiTokens(std::string_view user
 }
 
 std::optional<User> UserStore::userForApiToken(std::string_view token) {
-  if (token.size() != kTokenPrefix.size() + 2 * kTokenRandomBytes || token.substr(0, kTokenPrefix.size()) != kTokenPrefix)
+  if (token.size() != kTokenPrefix.size() + 2 * kTokenRandomBytes ||
+      token.substr(0, kTokenPrefix.size()) != kTokenPrefix)
     return std::nullopt;
   // Looked up by hash: the index reveals nothing about the token through timing.
   const std::string hash = fastHash(token);

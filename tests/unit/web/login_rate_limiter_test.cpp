@@ -66,7 +66,8 @@ TEST(LoginRateLimiter, MemoryIsBoundedOldestForgottenFirst) {
   limiter.recordFailure("victim", "", kStart);
   limiter.recordFailure("victim", "", kStart);
   EXPECT_FALSE(limiter.allow("victim", "", kStart));
-  for (int i = 0; i < 1000; ++i) limiter.recordFailure("10.0.0." + std::to_string(i), "user" + std::to_string(i), kStart + 1);
+  for (int i = 0; i < 1000; ++i)
+    limiter.recordFailure("10.0.0." + std::to_string(i), "user" + std::to_string(i), kStart + 1);
   EXPECT_LE(limiter.trackedKeys(), 100u);
   EXPECT_TRUE(limiter.allow("victim", "", kStart + 1)) << "evicted as the least recently failed";
   // The most recent keys are kept: a second failure of the last address blocks it.
