@@ -13,6 +13,7 @@
 #include "netlens_version.hpp"
 #include "web/api_v1.hpp"
 #include "web/openapi.hpp"
+#include "web/web_auth.hpp"
 
 namespace netlens::web {
 
@@ -53,12 +54,13 @@ struct WebServer::Impl {
   std::unique_ptr<httplib::Server> http;
   std::unique_ptr<httplib::Server> https;
   std::vector<std::thread> threads;
+  std::unique_ptr<WebAuth> auth;
   Micros started = wallClockMicros();
 
   std::shared_ptr<const InterfaceSnapshot> snapshot(const httplib::Request& req, httplib::Response& res, int& id) {
     const std::string& text = req.matches[1];
     std::from_chars(text.data(), text.data() + text.size(), id);
-    if (id < 0 || size_t(id) >= interfaces.size()) {
+    if (id < 0 || size_t(id) >= interfaces.size() || !WebAuth::current().user.canSeeInterface(interfaces[size_t(id)].name)) {
       send(res, apiError(404, "no interface " + text + " (see /api/v1/interfaces)"));
       return nullptr;
     }
@@ -67,7 +69,9 @@ struct WebServer::Impl {
     return snap;
   }
 
-  void routes(httplib::Server& s) {
+  void routes(httplib::Server& s, bool https) {
+    s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) { return auth->gate(req, res); });
+    auth->routes(s, https);
     s.set_default_headers({{"X-Content-Type-Options", "nosniff"}, {"Cache-Control", "no-store"}});
     s.set_keep_alive_max_count(1000);
     s.new_task_queue = [n = options.threads] { return new httplib::ThreadPool(size_t(n)); };
@@ -94,7 +98,9 @@ struct WebServer::Impl {
     });
     s.Get("/api/v1/interfaces", [this](const httplib::Request&, httplib::Response& res) {
       std::vector<NamedSnapshot> all;
-      for (size_t i = 0; i < interfaces.size(); ++i) all.push_back({int(i), interfaces[i].snapshots->get()});
+      for (size_t i = 0; i < interfaces.size(); ++i)
+        if (WebAuth::current().user.canSeeInterface(interfaces[i].name))
+          all.push_back({int(i), interfaces[i].snapshots->get()});
       send(res, apiInterfaces(all));
     });
     s.Get(R"(/api/v1/interfaces/(\d+))", [this](const httplib::Request& req, httplib::Response& res) {
@@ -103,19 +109,19 @@ struct WebServer::Impl {
     });
     s.Get(R"(/api/v1/interfaces/(\d+)/hosts)", [this](const httplib::Request& req, httplib::Response& res) {
       int id = -1;
-      if (auto snap = snapshot(req, res, id)) send(res, apiHosts(*snap, req.params, Visibility{}));
+      if (auto snap = snapshot(req, res, id)) send(res, apiHosts(*snap, req.params, WebAuth::visibility()));
     });
     s.Get(R"(/api/v1/interfaces/(\d+)/hosts/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
       int id = -1;
-      if (auto snap = snapshot(req, res, id)) send(res, apiHost(*snap, req.matches[2], req.params, Visibility{}));
+      if (auto snap = snapshot(req, res, id)) send(res, apiHost(*snap, req.matches[2], req.params, WebAuth::visibility()));
     });
     s.Get(R"(/api/v1/interfaces/(\d+)/flows)", [this](const httplib::Request& req, httplib::Response& res) {
       int id = -1;
-      if (auto snap = snapshot(req, res, id)) send(res, apiFlows(*snap, req.params, Visibility{}));
+      if (auto snap = snapshot(req, res, id)) send(res, apiFlows(*snap, req.params, WebAuth::visibility()));
     });
     s.Get(R"(/api/v1/interfaces/(\d+)/flows/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
       int id = -1;
-      if (auto snap = snapshot(req, res, id)) send(res, apiFlow(*snap, req.matches[2], Visibility{}));
+      if (auto snap = snapshot(req, res, id)) send(res, apiFlow(*snap, req.matches[2], WebAuth::visibility()));
     });
     s.Get(R"(/api/v1/interfaces/(\d+)/applications)", [this](const httplib::Request& req, httplib::Response& res) {
       int id = -1;
@@ -131,7 +137,7 @@ struct WebServer::Impl {
     });
     s.Get(R"(/api/v1/interfaces/(\d+)/top_talkers)", [this](const httplib::Request& req, httplib::Response& res) {
       int id = -1;
-      if (auto snap = snapshot(req, res, id)) send(res, apiTopTalkers(*snap, req.params, Visibility{}));
+      if (auto snap = snapshot(req, res, id)) send(res, apiTopTalkers(*snap, req.params, WebAuth::visibility()));
     });
     s.Get("/api/v1/openapi.json", [](const httplib::Request&, httplib::Response& res) {
       res.set_content(openApiDocument(), "application/json");
@@ -168,9 +174,10 @@ WebServer::~WebServer() { stop(); }
 
 void WebServer::start() {
   Impl& m = *impl_;
+  m.auth = std::make_unique<WebAuth>(m.options);
   if (m.options.http_port > 0) {
     m.http = std::make_unique<httplib::Server>();
-    m.routes(*m.http);
+    m.routes(*m.http, false);
     m.listen(*m.http, m.options.http_address, m.options.http_port, "-w");
   }
   if (m.options.https_port > 0) {
@@ -179,7 +186,7 @@ void WebServer::start() {
     auto tls = std::make_unique<httplib::SSLServer>(m.options.cert_file.c_str(), m.options.key_file.c_str());
     if (!tls->is_valid()) throw std::runtime_error("-W: cannot use the certificate or key (" + m.options.cert_file + ")");
     m.https = std::move(tls);
-    m.routes(*m.https);
+    m.routes(*m.https, true);
     m.listen(*m.https, m.options.https_address, m.options.https_port, "-W");
   }
 }

@@ -54,7 +54,7 @@ class Api:
 
 
 def serve(args, pcap, port, *extra):
-    proc = nltest.start([args.netlens, "-q", "-i", pcap, "-w", f"127.0.0.1:{port}", *extra])
+    proc = nltest.start([args.netlens, "-q", "-i", pcap, "-w", f"127.0.0.1:{port}", "--disable-login", *extra])
     return proc
 
 
