@@ -38,6 +38,7 @@ struct InterfaceRun {
 
 struct Shared {
   std::atomic<bool> stop{false};
+  SettingsChannel settings;  // preferences changed at run time
   std::atomic<uint64_t> reload_generation{0};
 };
 
@@ -71,6 +72,8 @@ void packetLoop(InterfaceRun& run, Shared& shared, const Options& opt) {
   PacketSource& src = *run.source;
   uint64_t seen_reload = 0;
   uint64_t since_check = 0;
+  uint64_t seen_settings = shared.settings.generation();
+  if (seen_settings > 0) iface.applySettings(shared.settings.current());  // stored preferences
   Micros next_status = wallClockMicros() + Micros(opt.status_interval_s) * kMicrosPerSecond;
   PacketRef pkt;
   while (!shared.stop.load(std::memory_order_relaxed)) {
@@ -92,6 +95,10 @@ void packetLoop(InterfaceRun& run, Shared& shared, const Options& opt) {
     }
     since_check = 0;
     run.snapshots.serve(iface);
+    if (const uint64_t g = shared.settings.generation(); g != seen_settings) {
+      seen_settings = g;
+      iface.applySettings(shared.settings.current());
+    }
     const CaptureDrops d = src.drops();
     iface.setCaptureDrops(d.kernel, d.interface);
     if (const uint64_t g = shared.reload_generation.load(); g != seen_reload) {
@@ -183,9 +190,20 @@ int runNetlens(const Options& opt) {
     if (opt.web.enabled) {
       std::vector<web::WebInterface> ifaces;
       for (auto& r : runs) ifaces.push_back({r->engine->name(), &r->snapshots});
-      web_server = std::make_unique<web::WebServer>(opt.web.options, std::move(ifaces));
+      web::WebOptions wo = opt.web.options;
+      wo.settings = &shared.settings;
+      web_server = std::make_unique<web::WebServer>(wo, std::move(ifaces));
       try {
         web_server->start();  // before -U: the ports may be privileged
+        // Stored preferences apply from the start, except where the command line says otherwise.
+        if (shared.settings.generation() > 0) {
+          RuntimeSettings s = shared.settings.current();
+          if (opt.lifecycle.flow_idle_s) s.flow_idle_s.reset();
+          if (opt.lifecycle.tcp_closed_s) s.tcp_closed_s.reset();
+          if (opt.lifecycle.local_host_idle_s) s.local_host_idle_s.reset();
+          if (opt.lifecycle.remote_host_idle_s) s.remote_host_idle_s.reset();
+          shared.settings.publish(s);
+        }
         if (!opt.quiet) std::fprintf(stderr, "netlens: web interface on %s\n", opt.web.describe().c_str());
       } catch (const std::exception& e) {
         if (opt.web.explicitly_requested) throw;

@@ -37,3 +37,16 @@ struct EngineConfig {
 };
 
 }  // namespace netlens
+
+namespace netlens {
+
+// Settings an administrator can change while netlens runs (preferences); unset = unchanged.
+struct RuntimeSettings {
+  std::optional<uint32_t> flow_idle_s;
+  std::optional<uint32_t> tcp_closed_s;
+  std::optional<uint32_t> local_host_idle_s;
+  std::optional<uint32_t> remote_host_idle_s;
+  std::optional<bool> local_host_apps;
+};
+
+}  // namespace netlens

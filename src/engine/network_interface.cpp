@@ -57,6 +57,16 @@ NetworkInterface::~NetworkInterface() {
   });
 }
 
+void NetworkInterface::applySettings(const RuntimeSettings& s) {
+  LifecycleConfig& lc = config_.lifecycle;
+  if (s.flow_idle_s) flow_idle_ = seconds(*(lc.flow_idle_s = s.flow_idle_s));
+  if (s.tcp_closed_s) tcp_closed_ = seconds(*(lc.tcp_closed_s = s.tcp_closed_s));
+  if (s.local_host_idle_s) local_host_idle_ = seconds(*(lc.local_host_idle_s = s.local_host_idle_s));
+  if (s.remote_host_idle_s) remote_host_idle_ = seconds(*(lc.remote_host_idle_s = s.remote_host_idle_s));
+  if (lc.anyTimeoutSet()) config_.expire_idle = true;
+  if (s.local_host_apps) config_.local_host_apps = *s.local_host_apps;
+}
+
 InterfaceSummary NetworkInterface::summary() const {
   InterfaceSummary s;
   s.name = config_.name;

@@ -106,6 +106,8 @@ class NetworkInterface {
     stats_.interface_drops = interface;
   }
   void requestNdpiReload() { classifier_.requestReload(); }
+  // Preferences changed at run time; a timeout given turns idle expiry on (also for files).
+  void applySettings(const RuntimeSettings& s);
 
   // ---- query interface ----------------------------------------------------------------------
   const std::string& name() const { return config_.name; }

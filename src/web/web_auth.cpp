@@ -151,7 +151,27 @@ std::string sessionCookie(const std::string& id, bool https, int max_age) {
 
 }  // namespace
 
-WebAuth::WebAuth(const WebOptions& options) : disabled_(options.disable_login) {
+// The preferences the engine applies at run time, with their bounds.
+struct RuntimeKey {
+  const char* key;
+  std::optional<uint32_t> RuntimeSettings::*field;
+};
+constexpr RuntimeKey kTimeouts[] = {{"flow_idle_timeout", &RuntimeSettings::flow_idle_s},
+                                    {"tcp_closed_timeout", &RuntimeSettings::tcp_closed_s},
+                                    {"local_host_idle_timeout", &RuntimeSettings::local_host_idle_s},
+                                    {"remote_host_idle_timeout", &RuntimeSettings::remote_host_idle_s}};
+constexpr const char* kLocalHostApps = "local_host_applications";
+
+// Checks a runtime preference's value; empty when fine, else what is wrong.
+std::string checkRuntimePreference(const std::string& key, const nlohmann::json& v) {
+  for (const RuntimeKey& k : kTimeouts)
+    if (key == k.key && !(v.is_number_unsigned() && v.get<uint64_t>() >= 1 && v.get<uint64_t>() <= 86400))
+      return key + " must be a number of seconds from 1 to 86400";
+  if (key == kLocalHostApps && !v.is_boolean()) return key + " must be true or false";
+  return {};
+}
+
+WebAuth::WebAuth(const WebOptions& options) : disabled_(options.disable_login), settings_(options.settings) {
   if (disabled_) return;
   const std::string dir = options.data_dir.empty() ? "/var/lib/netlens" : options.data_dir;
   try {
@@ -159,6 +179,19 @@ WebAuth::WebAuth(const WebOptions& options) : disabled_(options.disable_login) {
   } catch (const std::exception& e) {
     throw std::runtime_error(std::string("users database: ") + e.what() + " (choose another directory with -d)");
   }
+}
+
+RuntimeSettings WebAuth::storedSettings() {
+  RuntimeSettings rs;
+  if (!store_) return rs;
+  for (const auto& [key, text] : store_->listPreferences()) {
+    const auto v = nlohmann::json::parse(text, nullptr, false);
+    if (v.is_discarded() || !checkRuntimePreference(key, v).empty()) continue;
+    for (const RuntimeKey& k : kTimeouts)
+      if (key == k.key) rs.*(k.field) = v.get<uint32_t>();
+    if (key == kLocalHostApps) rs.local_host_apps = v.get<bool>();
+  }
+  return rs;
 }
 
 const Caller& WebAuth::current() { return tl_caller; }
@@ -405,8 +438,14 @@ void WebAuth::routes(httplib::Server& s, bool https) {
   });
   s.Put(R"(/api/v1/preferences/([A-Za-z0-9_.-]+))", [this, adminOnly](const httplib::Request& req, httplib::Response& res) {
     if (!adminOnly(res)) return;
-    auto r = store_->setPreference(std::string(req.matches[1]), req.body);
+    const std::string key = req.matches[1];
+    const auto value = nlohmann::json::parse(req.body, nullptr, false);
+    if (value.is_discarded()) return sendError(res, 400, "the body must be the preference's JSON value");
+    if (std::string problem = checkRuntimePreference(key, value); !problem.empty()) return sendError(res, 400, problem);
+    auto r = store_->setPreference(key, req.body);
     if (!r) return sendError(res, statusFor(r.error()), r.error().message);
+    // Applied at once: the packet threads pick the settings up between packets.
+    if (settings_) settings_->publish(storedSettings());
     sendJson(res, 200, "{\"saved\":true}");
   });
 }

@@ -34,6 +34,8 @@ class WebAuth {
   // The caller of the request being handled on this thread.
   static const Caller& current();
   static Visibility visibility();
+  // The runtime settings stored as preferences (what applies at start-up).
+  RuntimeSettings storedSettings();
 
  private:
   std::optional<Caller> identify(const httplib::Request& req, httplib::Response& res);
@@ -43,6 +45,7 @@ class WebAuth {
   std::unique_ptr<UserStore> store_;
   SessionManager sessions_;
   LoginRateLimiter limiter_;
+  SettingsChannel* settings_;
 };
 
 }  // namespace netlens::web

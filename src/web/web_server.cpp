@@ -175,6 +175,12 @@ WebServer::~WebServer() { stop(); }
 void WebServer::start() {
   Impl& m = *impl_;
   m.auth = std::make_unique<WebAuth>(m.options);
+  if (m.options.settings) {
+    const RuntimeSettings stored = m.auth->storedSettings();
+    if (stored.flow_idle_s || stored.tcp_closed_s || stored.local_host_idle_s || stored.remote_host_idle_s ||
+        stored.local_host_apps)
+      m.options.settings->publish(stored);
+  }
   if (m.options.http_port > 0) {
     m.http = std::make_unique<httplib::Server>();
     m.routes(*m.http, false);

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/settings_channel.hpp"
 #include "engine/snapshot.hpp"
 
 namespace netlens::web {
@@ -19,6 +20,7 @@ struct WebOptions {
   std::string data_dir;         // users, preferences
   std::string web_root;         // the static front end (HTML, JS, CSS); empty: the built-in default
   bool disable_login = false;
+  SettingsChannel* settings = nullptr;  // where changed preferences go (the packet threads)
   int threads = 8;
 };
 

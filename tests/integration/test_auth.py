@@ -160,7 +160,11 @@ def body(args, tmp):
         mallet.login("alice", "alice-pass-1", expect=429)
         print("  ok: after 5 failures logins are refused (429), even with the right password")
 
-        admin.put("/api/v1/preferences/flow_idle_timeout", "120")
+        admin.put("/api/v1/preferences/flow_idle_timeout", "1")
+        admin.put("/api/v1/preferences/flow_idle_timeout", "0", expect=400)
+        admin.put("/api/v1/preferences/local_host_applications", "\"yes\"", expect=400)
+        admin.put("/api/v1/preferences/flow_idle_timeout", "{not json", expect=400)
+        print("  ok: runtime preferences are checked (400 for bad values)")
         admin.call("POST", "/api/v1/logout", headers={"X-CSRF-Token": admin.csrf})
         admin.call("GET", "/api/v1/interfaces", expect=401)
         print("  ok: logout ends the session")
@@ -176,7 +180,15 @@ def body(args, tmp):
         c = Client(port)
         c.login("admin", "s3cret-enough")
         prefs = c.call("GET", "/api/v1/preferences")
-        check_eq(prefs.get("flow_idle_timeout"), 120, "preferences survive a restart")
+        check_eq(prefs.get("flow_idle_timeout"), 1, "preferences survive a restart")
+        deadline = time.monotonic() + 20
+        while True:
+            iface = c.call("GET", "/api/v1/interfaces/0")["interface"]
+            if iface["flows"]["expired"] > 0 or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        check(iface["flows"]["expired"] > 0, "the stored flow_idle_timeout applies: flows of the file expire",
+              iface["flows"])
         check_eq(sorted(u["user"] for u in c.call("GET", "/api/v1/users")), ["admin", "alice"], "users survive a restart")
         db = open(os.path.join(data, "netlens.db"), "rb").read()
         check(b"s3cret-enough" not in db and b"alice-pass-1" not in db, "no password is stored in clear")
