@@ -2,7 +2,8 @@
 # The one command to see netlens work on a fresh Debian 12 machine: installs what is missing,
 # builds, and runs netlens. With arguments they are passed to netlens as they are. Without
 # arguments netlens captures live on the machine's default interface when it may capture, and
-# otherwise reads a sample capture that the project generates itself.
+# otherwise reads a sample capture that the project generates itself; either way its web
+# interface is on port 3000 until Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh build
@@ -20,6 +21,7 @@ if [ -n "$iface" ]; then
   fi
 fi
 
+echo "netlens: the web interface will be on http://localhost:3000/ (first login admin/admin)" >&2
 if [ "$can_capture" = yes ]; then
   echo "netlens: capturing live on $iface (Ctrl-C to stop)" >&2
   exec build/netlens -i "$iface"
@@ -28,4 +30,4 @@ fi
 sample=build/sample.pcap
 build/netlens-make-sample "$sample"
 echo "netlens: cannot capture live here (${iface:-no default interface}); reading the generated sample $sample" >&2
-exec build/netlens -i "$sample" -m 192.168.1.0/24 --shutdown-when-done --dump-json build/sample.json
+exec build/netlens -i "$sample" -m 192.168.1.0/24
