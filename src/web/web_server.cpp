@@ -12,6 +12,7 @@
 #include "core/json_writer.hpp"
 #include "netlens_version.hpp"
 #include "web/api_v1.hpp"
+#include "web/ntopng_compat.hpp"
 #include "web/openapi.hpp"
 #include "web/web_auth.hpp"
 
@@ -139,6 +140,7 @@ struct WebServer::Impl {
       int id = -1;
       if (auto snap = snapshot(req, res, id)) send(res, apiTopTalkers(*snap, req.params, WebAuth::visibility()));
     });
+    registerNtopngCompat(s, interfaces, started);
     s.Get("/api/v1/openapi.json", [](const httplib::Request&, httplib::Response& res) {
       res.set_content(openApiDocument(), "application/json");
     });
