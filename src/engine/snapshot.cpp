@@ -19,24 +19,29 @@ std::shared_ptr<const InterfaceSnapshot> takeSnapshot(const NetworkInterface& if
   return s;
 }
 
-std::shared_ptr<const InterfaceSnapshot> SnapshotChannel::get(std::chrono::milliseconds timeout) {
+std::shared_ptr<const InterfaceSnapshot> SnapshotChannel::get(std::chrono::milliseconds timeout, bool entries) {
   std::unique_lock lock(mu_);
+  auto& latest = entries ? latest_full_ : latest_summary_;
   const auto fresh = [&] {
-    return latest_ && wallClockMicros() - latest_->taken_wall <= Micros(freshness_.count()) * 1000;
+    return latest && wallClockMicros() - latest->taken_wall <= Micros(freshness_.count()) * 1000;
   };
-  if (fresh()) return latest_;
+  if (fresh()) return latest;
   const uint64_t asked_at = generation_;
-  wanted_.store(true, std::memory_order_relaxed);
-  cv_.wait_for(lock, timeout, [&] { return generation_ != asked_at; });
-  return latest_;
+  (entries ? want_full_ : want_summary_).store(true, std::memory_order_relaxed);
+  // Wait until a snapshot of the kind asked for arrives (a full one serves both kinds).
+  cv_.wait_for(lock, timeout, [&] { return generation_ != asked_at && fresh(); });
+  return latest;
 }
 
 void SnapshotChannel::serve(const NetworkInterface& iface) {
-  if (!wanted_.exchange(false, std::memory_order_relaxed)) return;
-  auto snap = takeSnapshot(iface);
+  const bool full = want_full_.exchange(false, std::memory_order_relaxed);
+  const bool summary = want_summary_.exchange(false, std::memory_order_relaxed);
+  if (!full && !summary) return;
+  auto snap = takeSnapshot(iface, full);
   {
     std::lock_guard lock(mu_);
-    latest_ = std::move(snap);
+    if (full) latest_full_ = snap;
+    latest_summary_ = std::move(snap);
     ++generation_;
   }
   cv_.notify_all();

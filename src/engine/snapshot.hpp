@@ -31,18 +31,26 @@ class SnapshotChannel {
 
   // Reader side: the latest snapshot if fresh enough, else asks the packet thread for a new one
   // and waits at most `timeout` (then returns the latest one, possibly stale or null).
-  std::shared_ptr<const InterfaceSnapshot> get(std::chrono::milliseconds timeout = std::chrono::milliseconds(2000));
+  // Without entries the snapshot has the summary only (no flows, no hosts): cheap to take
+  // whatever the size of the tables.
+  std::shared_ptr<const InterfaceSnapshot> get(std::chrono::milliseconds timeout = std::chrono::milliseconds(2000),
+                                               bool entries = true);
+  std::shared_ptr<const InterfaceSnapshot> summary(std::chrono::milliseconds timeout = std::chrono::milliseconds(2000)) {
+    return get(timeout, false);
+  }
 
   // Packet-thread side: cheap when nobody asked.
-  bool wanted() const { return wanted_.load(std::memory_order_relaxed); }
+  bool wanted() const { return want_full_.load(std::memory_order_relaxed) || want_summary_.load(std::memory_order_relaxed); }
   void serve(const NetworkInterface& iface);
 
  private:
   std::chrono::milliseconds freshness_;
-  std::atomic<bool> wanted_{false};
+  std::atomic<bool> want_full_{false};
+  std::atomic<bool> want_summary_{false};
   std::mutex mu_;
   std::condition_variable cv_;
-  std::shared_ptr<const InterfaceSnapshot> latest_;
+  std::shared_ptr<const InterfaceSnapshot> latest_full_;
+  std::shared_ptr<const InterfaceSnapshot> latest_summary_;  // the newer of the two kinds
   uint64_t generation_ = 0;
 };
 

@@ -58,14 +58,15 @@ struct WebServer::Impl {
   std::unique_ptr<WebAuth> auth;
   Micros started = wallClockMicros();
 
-  std::shared_ptr<const InterfaceSnapshot> snapshot(const httplib::Request& req, httplib::Response& res, int& id) {
+  std::shared_ptr<const InterfaceSnapshot> snapshot(const httplib::Request& req, httplib::Response& res, int& id,
+                                                    bool entries = true) {
     const std::string& text = req.matches[1];
     std::from_chars(text.data(), text.data() + text.size(), id);
     if (id < 0 || size_t(id) >= interfaces.size() || !WebAuth::current().user.canSeeInterface(interfaces[size_t(id)].name)) {
       send(res, apiError(404, "no interface " + text + " (see /api/v1/interfaces)"));
       return nullptr;
     }
-    auto snap = interfaces[size_t(id)].snapshots->get();
+    auto snap = interfaces[size_t(id)].snapshots->get(std::chrono::milliseconds(2000), entries);
     if (!snap) send(res, apiError(503, "interface " + text + " has not answered yet; try again"));
     return snap;
   }
@@ -85,7 +86,7 @@ struct WebServer::Impl {
       w.field("resident_memory_bytes", residentBytes());
       w.key("interfaces").beginArray();
       for (size_t i = 0; i < interfaces.size(); ++i) {
-        auto snap = interfaces[i].snapshots->get();
+        auto snap = interfaces[i].snapshots->summary();
         w.beginObject().field("id", uint32_t(i)).field("name", interfaces[i].name);
         if (snap) {
           const InterfaceStats& st = snap->summary.stats;
@@ -101,12 +102,12 @@ struct WebServer::Impl {
       std::vector<NamedSnapshot> all;
       for (size_t i = 0; i < interfaces.size(); ++i)
         if (WebAuth::current().user.canSeeInterface(interfaces[i].name))
-          all.push_back({int(i), interfaces[i].snapshots->get()});
+          all.push_back({int(i), interfaces[i].snapshots->summary()});
       send(res, apiInterfaces(all));
     });
     s.Get(R"(/api/v1/interfaces/(\d+))", [this](const httplib::Request& req, httplib::Response& res) {
       int id = -1;
-      if (auto snap = snapshot(req, res, id)) send(res, apiInterface({id, snap}));
+      if (auto snap = snapshot(req, res, id, false)) send(res, apiInterface({id, snap}));
     });
     s.Get(R"(/api/v1/interfaces/(\d+)/hosts)", [this](const httplib::Request& req, httplib::Response& res) {
       int id = -1;
@@ -126,15 +127,15 @@ struct WebServer::Impl {
     });
     s.Get(R"(/api/v1/interfaces/(\d+)/applications)", [this](const httplib::Request& req, httplib::Response& res) {
       int id = -1;
-      if (auto snap = snapshot(req, res, id)) send(res, apiApplications(*snap));
+      if (auto snap = snapshot(req, res, id, false)) send(res, apiApplications(*snap));
     });
     s.Get(R"(/api/v1/interfaces/(\d+)/l4protocols)", [this](const httplib::Request& req, httplib::Response& res) {
       int id = -1;
-      if (auto snap = snapshot(req, res, id)) send(res, apiL4Protocols(*snap));
+      if (auto snap = snapshot(req, res, id, false)) send(res, apiL4Protocols(*snap));
     });
     s.Get(R"(/api/v1/interfaces/(\d+)/networks)", [this](const httplib::Request& req, httplib::Response& res) {
       int id = -1;
-      if (auto snap = snapshot(req, res, id)) send(res, apiNetworks(*snap));
+      if (auto snap = snapshot(req, res, id, false)) send(res, apiNetworks(*snap));
     });
     s.Get(R"(/api/v1/interfaces/(\d+)/top_talkers)", [this](const httplib::Request& req, httplib::Response& res) {
       int id = -1;

@@ -73,3 +73,35 @@ TEST(SnapshotChannel, AReaderDoesNotWaitForeverOnABusyEngine) {
 
 }  // namespace
 }  // namespace netlens
+
+namespace netlens {
+namespace {
+using namespace netlens::test;
+
+TEST(SnapshotChannel, ASummaryCopiesNoEntriesAndAFullOneServesBoth) {
+  NetworkInterface iface(engineConfig());
+  someTraffic(iface, 3);
+  SnapshotChannel channel(std::chrono::milliseconds(60'000));
+  auto ask = [&](bool entries) {
+    std::shared_ptr<const InterfaceSnapshot> got;
+    std::thread reader([&] { got = channel.get(std::chrono::milliseconds(5000), entries); });
+    while (!channel.wanted()) std::this_thread::yield();
+    channel.serve(iface);
+    reader.join();
+    return got;
+  };
+  auto summary = ask(false);
+  ASSERT_NE(summary, nullptr);
+  EXPECT_TRUE(summary->flows.empty());
+  EXPECT_TRUE(summary->hosts.empty());
+  EXPECT_EQ(summary->summary.active_flows, 3u);
+  auto full = ask(true);
+  ASSERT_NE(full, nullptr);
+  EXPECT_EQ(full->flows.size(), 3u);
+  // The full snapshot is fresh: a summary reader now gets it without asking the engine.
+  EXPECT_EQ(channel.summary(std::chrono::milliseconds(10)), full);
+  EXPECT_FALSE(channel.wanted());
+}
+
+}  // namespace
+}  // namespace netlens
