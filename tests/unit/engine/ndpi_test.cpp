@@ -18,6 +18,20 @@ namespace {
 
 using namespace tcp_flag;
 
+// Asks the engine to reload its nDPI files and moves its clock (second by second from t) until
+// the new module is in use; false when it is not within 4 s.
+bool reloadNdpi(NetworkInterface& iface, double& t) {
+  const uint64_t before = iface.classifier().reloads();
+  iface.requestNdpiReload();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(4);
+  while (iface.classifier().reloads() == before && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    iface.advanceClock(at(t));
+    t += 1;
+  }
+  return iface.classifier().reloads() == before + 1;
+}
+
 const std::string kHttpRequest =
     "GET /docs/index.html?lang=en HTTP/1.1\r\n"
     "Host: www.netlens-test.org\r\n"
@@ -268,15 +282,8 @@ TEST(EngineNdpi, ReloadedProtocolsApplyToNewFlowsAndKeepUndecidedOnes) {
   EXPECT_EQ(iface.classifier().fullName(f8888->app), "MyProto");
 
   protos.write("tcp:8888@MyProto\ntcp:9999@NewProto\n");
-  iface.requestNdpiReload();
   double t = 2;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(4);
-  while (iface.classifier().reloads() == 0 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    iface.advanceClock(at(t));
-    t += 1;
-  }
-  ASSERT_EQ(iface.classifier().reloads(), 1u);
+  ASSERT_TRUE(reloadNdpi(iface, t));
 
   // A new flow to 9999 uses the new definition.
   Conversation new9999({"10.0.0.3", 42003, macFor(3)}, {"10.0.0.2", 9999, macFor(2)});
@@ -380,15 +387,8 @@ TEST(EngineNdpi, AReloadThatRenumbersCustomProtocolsKeepsTheirTraffic) {
   ASSERT_NE(appNamed("GoneProto"), nullptr);
 
   protos.write("tcp:9999@NewProto\ntcp:8888@MyProto\n");
-  iface.requestNdpiReload();
   double t = 4;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(4);
-  while (iface.classifier().reloads() == 0 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    iface.advanceClock(at(t));
-    t += 1;
-  }
-  ASSERT_EQ(iface.classifier().reloads(), 1u);
+  ASSERT_TRUE(reloadNdpi(iface, t));
 
   const AppStats* after = appNamed("MyProto");
   ASSERT_NE(after, nullptr);
