@@ -1,0 +1,83 @@
+// Interface summary: totals, IP versions, L4 protocols, non-IP frames, decode errors, drops,
+// and the flow and host tables' counters.
+import * as api from '../api.js';
+import * as fmt from '../format.js';
+import { html, render, facts, tiles, shareBar } from '../ui.js';
+import { l4Names } from './common.js';
+
+const LABELS = {
+  arp: 'ARP', lldp: 'LLDP', stp: 'STP', lacp: 'LACP', ipx: 'IPX', pppoe_discovery: 'PPPoE discovery', other: 'other',
+  too_short: 'too short', unsupported_link_type: 'unsupported link type', bad_link_header: 'bad link header',
+  bad_ip_header: 'bad IP header', truncated_ip: 'truncated IP', bad_ipv6_ext_header: 'bad IPv6 extension header',
+  ip_fragment: 'IP fragment (not first)', bad_tunnel: 'bad tunnel',
+};
+const label = (k) => LABELS[k] || k.replace(/_/g, ' ');
+
+function trafficTable(rows, totalBytes, id) {
+  return html`<table class="data compact" id="${id}"><thead><tr><th></th><th class="num">Packets</th><th class="num">Bytes</th><th class="bar">Share</th></tr></thead><tbody>${
+    rows.map(([name, t]) => html`<tr><th scope="row">${name}</th><td class="num">${fmt.count(t.packets)}</td><td class="num">${fmt.bytes(t.bytes)}</td><td class="bar">${shareBar(t.bytes, totalBytes)}</td></tr>`)
+  }</tbody></table>`;
+}
+
+function counterTable(obj, id, empty) {
+  const rows = Object.entries(obj);
+  const any = rows.some(([, v]) => (typeof v === 'object' ? v.packets : v));
+  return html`<table class="data compact" id="${id}"><tbody>${rows.map(([k, v]) => {
+    const n = typeof v === 'object' ? v.packets : v;
+    return html`<tr class="${n ? '' : 'zero'}"><th scope="row">${label(k)}</th><td class="num">${fmt.count(n)}</td>${typeof v === 'object' ? html`<td class="num">${fmt.bytes(v.bytes)}</td>` : ''}</tr>`;
+  })}</tbody></table>${any ? '' : html`<p class="dim small">${empty}</p>`}`;
+}
+
+function tableCounters(t) {
+  return facts([
+    ['Active', fmt.count(t.active)], ['Created', fmt.count(t.created)], ['Expired', fmt.count(t.expired)],
+    ['Evicted (table full)', fmt.count(t.evicted)], ['Dropped (table full)', fmt.count(t.dropped)],
+  ]);
+}
+
+export async function mount(ctx) {
+  ctx.title = 'Interface';
+  render(ctx.main, html`<h1>Interface <span class="subtitle mono" id="if-name"></span></h1><div id="if-body"></div>`);
+  const l4 = await l4Names(api, ctx.iface);
+  const body = ctx.main.querySelector('#if-body');
+  ctx.every(1000, async () => {
+    const [doc, status] = await Promise.all([api.get(`/interfaces/${ctx.iface}`), api.get('/status')]);
+    const i = doc.interface;
+    ctx.main.querySelector('#if-name').textContent = i.name;
+    const drops = i.drops.kernel + i.drops.interface + i.drops.engine;
+    const errors = Object.values(i.decode_errors).reduce((s, v) => s + v, 0);
+    const nonIp = Object.values(i.non_ip).reduce((s, v) => s + v.packets, 0);
+    render(body, html`
+      <section class="tiles">${tiles([
+        ['Packets', fmt.count(i.packets), fmt.bytes(i.bytes), 'packets'],
+        ['Throughput', fmt.bps(i.throughput.bps), fmt.pps(i.throughput.pps), 'throughput'],
+        ['Non-IP frames', fmt.count(nonIp), 'counted, not traffic', 'nonip'],
+        ['Decode errors', fmt.count(errors), 'malformed frames', 'errors'],
+        ['Drops', fmt.count(drops), 'capture and engine', 'drops'],
+      ])}</section>
+      <div class="grid2">
+        <section class="card"><h2>Totals</h2>${facts([
+          ['Source', html`<span class="mono">${i.name}</span>`],
+          ['Packets', fmt.count(i.packets)],
+          ['Bytes', `${fmt.bytes(i.bytes)} (${fmt.count(i.bytes)} B)`],
+          ['First packet', fmt.datetime(i.first_packet)],
+          ['Last packet', fmt.datetime(i.last_packet)],
+          ['Capture span', fmt.duration(i.last_packet - i.first_packet)],
+          ['Packets inspected by nDPI', fmt.count(i.inspected_packets)],
+          ['nDPI reloads', `${fmt.count(i.ndpi_reloads)}${i.ndpi_reload_failures ? ` (${fmt.count(i.ndpi_reload_failures)} failed)` : ''}`],
+          ['netlens', `${status.version}, up ${fmt.duration(status.uptime)}, ${fmt.bytes(status.resident_memory_bytes)} resident`],
+        ])}</section>
+        <section class="card"><h2>IP versions</h2>${trafficTable([['IPv4', i.ipv4], ['IPv6', i.ipv6]], i.bytes, 'if-ipver')}
+          <h2>L4 protocols</h2>${trafficTable(i.l4_protocols.slice().sort((a, b) => b.bytes - a.bytes).map((p) => [fmt.l4name(p.proto, l4), p]), i.bytes, 'if-l4')}</section>
+      </div>
+      <div class="grid3">
+        <section class="card"><h2>Non-IP frames</h2>${counterTable(i.non_ip, 'if-nonip', 'None.')}</section>
+        <section class="card"><h2>Decode errors</h2>${counterTable(i.decode_errors, 'if-errors', 'No malformed frame.')}</section>
+        <section class="card"><h2>Drops</h2>${counterTable(i.drops, 'if-drops', 'Nothing dropped.')}</section>
+      </div>
+      <div class="grid2">
+        <section class="card"><h2>Flow table</h2>${tableCounters(i.flows)}</section>
+        <section class="card"><h2>Host table</h2>${tableCounters(i.hosts)}</section>
+      </div>`);
+  });
+}
