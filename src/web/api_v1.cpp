@@ -197,12 +197,14 @@ ApiResult apiHost(const InterfaceSnapshot& s, const std::string& ip_text, const 
     JsonWriter w(r.body);
     w.beginObject().key("host");
     writeHostJson(w, *found, s.summary);
+    const uint64_t max_flows = numberParam(p, "flows", 1000, 0, 1000);  // ?flows=0: the host alone
     w.key("flows").beginArray();
     size_t n = 0;
     for (const Flow& f : s.flows) {
+      if (max_flows == 0) break;
       if (f.key.vlan() != vlan) continue;
       if (!(f.key.a().ip == *ip || f.key.b().ip == *ip)) continue;
-      if (++n > 1000) break;  // the flows page has the rest
+      if (++n > max_flows) break;  // the flows page has the rest
       writeFlowJson(w, f, *s.summary.names);
     }
     w.endArray().endObject();

@@ -193,7 +193,10 @@ uint64_t ipKey(const IpAddress& ip) {
 
 std::string hostKeyText(const HostKey& k) {
   std::string s = ipText(k.ip);
-  if (k.vlan) s += "@" + std::to_string(k.vlan);
+  if (k.vlan) {
+    s.push_back('@');  // (not "@" + ...: GCC 12 warns falsely about it at -O3)
+    s += std::to_string(k.vlan);
+  }
   return s;
 }
 

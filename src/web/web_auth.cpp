@@ -304,10 +304,13 @@ void WebAuth::routes(httplib::Server& s, bool https) {
     res.set_header("Set-Cookie", sessionCookie("", https, 0));
     sendJson(res, 200, "{\"logged_out\":true}");
   });
-  s.Get("/api/v1/me", [](const httplib::Request&, httplib::Response& res) {
+  s.Get("/api/v1/me", [this](const httplib::Request&, httplib::Response& res) {
     std::string out;
     JsonWriter w(out);
     writeUser(w, tl_caller.user);
+    // A page opened in a new tab learns its session's CSRF token here.
+    if (!tl_caller.session_id.empty())
+      if (auto session = sessions_.lookup(tl_caller.session_id)) w.field("csrf_token", session->csrf_token);
     w.endObject();
     sendJson(res, 200, out);
   });

@@ -106,6 +106,8 @@ def corpus_checks(args, tmp):
                  "one host's traffic equals the dump's")
         mine = [f for f in ref["flows"] if top["ip"] in (f["client_ip"], f["server_ip"])]
         check_eq(len(host["flows"]), len(mine), "one host lists its flows")
+        alone, _ = api.get(f"/api/v1/interfaces/0/hosts/{top['ip']}?flows=0")
+        check_eq((alone["host"]["sent"], alone["flows"]), (top["sent"], []), "?flows=0 gives the host alone")
 
         # Flows: paging, sorting and filters.
         total, flows = all_pages(api, "/api/v1/interfaces/0/flows?sort=packets&order=asc", "flows", 25)

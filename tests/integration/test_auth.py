@@ -107,6 +107,8 @@ def body(args, tmp):
         print("  ok: a state-changing request without the CSRF token is refused")
         changed = admin.post("/api/v1/me/password", {"old": "admin", "new": "s3cret-enough"})
         admin.csrf = changed["csrf_token"]
+        me = admin.call("GET", "/api/v1/me")
+        check_eq(me["csrf_token"], admin.csrf, "GET /api/v1/me gives the session's CSRF token")
         ifaces = admin.call("GET", "/api/v1/interfaces")
         check_eq(len(ifaces), 1, "after the change the admin sees the interface")
         Client(port).login("admin", "admin", expect=401)
