@@ -326,6 +326,33 @@ test('applications, networks, interface and graph pages show the API data', asyn
   await page.close();
 });
 
+/** A second netlens with login enabled (fresh users database: admin/admin, to be changed). */
+async function startLoginNetlens() {
+  const data = fs.mkdtempSync(path.join(os.tmpdir(), 'netlens-ui-data-'));
+  const port = await freePort();
+  const base2 = `http://127.0.0.1:${port}`;
+  const p2 = spawn(NETLENS, ['-q', '-i', PCAP, '-m', '192.168.0.0/16', '-w', `127.0.0.1:${port}`, '-d', data,
+    '--web-root', path.join(repo, 'web')], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const stop = async () => {
+    if (p2.exitCode === null) {
+      p2.kill('SIGTERM');
+      await new Promise((r) => { p2.once('exit', r); setTimeout(r, 5000); });
+    }
+    fs.rmSync(data, { recursive: true, force: true });
+  };
+  try {
+    for (let i = 0; ; i++) {
+      assert.ok(i < 150, 'the second netlens did not answer');
+      try { if ((await fetch(`${base2}/api/v1/status`)).status === 401) break; } catch { /* starting */ }
+      await sleep(100);
+    }
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { base: base2, stop };
+}
+
 test('login page loads without errors', async () => {
   const page = await open('login.html?next=%2F%23%2Fhosts', 'login');
   const me = await fetch(`${base}/api/v1/me`);
@@ -344,17 +371,9 @@ test('login: redirect, wrong password, forced password change, session, 401 hand
   const step = (what) => t.diagnostic(`${((Date.now() - t0) / 1000).toFixed(1)} s: ${what}`);
   const help = spawnSync(NETLENS, ['--help'], { encoding: 'utf8' });
   if (!/--data-dir/.test(help.stdout + help.stderr)) { t.skip('this netlens has no login'); return; }
-  const data = fs.mkdtempSync(path.join(os.tmpdir(), 'netlens-ui-data-'));
-  const port = await freePort();
-  const base2 = `http://127.0.0.1:${port}`;
-  const p2 = spawn(NETLENS, ['-q', '-i', PCAP, '-m', '192.168.0.0/16', '-w', `127.0.0.1:${port}`, '-d', data,
-    '--web-root', path.join(repo, 'web')], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const second = await startLoginNetlens();
+  const base2 = second.base;
   try {
-    for (let i = 0; ; i++) {
-      assert.ok(i < 150, 'the second netlens did not answer');
-      try { if ((await fetch(`${base2}/api/v1/status`)).status === 401) break; } catch { /* starting */ }
-      await sleep(100);
-    }
     const page = await open('', 'auth');
     await page.goto(`${base2}/#/hosts`);
     await page.waitForSelector('#login-section:not([hidden])', { timeout: WAIT });
@@ -405,9 +424,167 @@ test('login: redirect, wrong password, forced password change, session, 401 hand
   } finally {
     // The 401s above are this test's business (asserted there), not the last test's.
     for (let i = errors.length - 1; i >= 0; i--) if (errors[i][0] === 'auth' && /status of 401/.test(errors[i][1])) errors.splice(i, 1);
-    p2.kill('SIGTERM');
-    await new Promise((r) => { p2.once('exit', r); setTimeout(r, 5000); });
-    fs.rmSync(data, { recursive: true, force: true });
+    await second.stop();
+  }
+});
+
+test('administration pages without login (--disable-login) show the API message', async (t) => {
+  const r = await fetch(`${base}/api/v1/users`);
+  if (r.status !== 400) { t.skip('this netlens is not run with --disable-login'); return; }
+  const page = await open('#/users', 'admin-nologin');
+  await page.waitForSelector('#users-msg:not([hidden])', { timeout: WAIT });
+  assert.match(await page.textContent('#users-msg'), /login is disabled/);
+  assert.equal(await page.isVisible('#users-body'), false, 'no user table');
+  await page.goto(`${base}/#/preferences`);
+  await page.waitForSelector('#prefs-msg-page:not([hidden])', { timeout: WAIT });
+  assert.match(await page.textContent('#prefs-msg-page'), /login is disabled/);
+  await page.goto(`${base}/#/account`);
+  await page.waitForSelector('#token-form', { timeout: WAIT });
+  await page.fill('#token-label', 'x');
+  await page.click('#token-form button[type=submit]');
+  await page.waitForSelector('#token-msg:not([hidden])', { timeout: WAIT });
+  assert.match(await page.textContent('#token-msg'), /login is disabled/);
+  // The 400s of this test are expected.
+  assert.deepEqual(pageErrors('admin-nologin').filter((m) => !/status of 400/.test(m)), []);
+  for (let i = errors.length - 1; i >= 0; i--) if (errors[i][0] === 'admin-nologin' && /status of 400/.test(errors[i][1])) errors.splice(i, 1);
+  await page.close();
+});
+
+test('administration: users, viewer limited to a network, preferences, password and API tokens', async (t) => {
+  const help = spawnSync(NETLENS, ['--help'], { encoding: 'utf8' });
+  if (!/--data-dir/.test(help.stdout + help.stderr)) { t.skip('this netlens has no login'); return; }
+  const second = await startLoginNetlens();
+  const base2 = second.base;
+  const ADMIN_PW = 'admin-ui-pass-1';
+  const VIEWER_PW = 'viewer-ui-pass-1';
+  const basic = (u, p) => ({ Authorization: `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}` });
+  let adminPw = ADMIN_PW;
+  const api2 = async (p, who = ['admin', adminPw]) => {
+    const r = await fetch(`${base2}/api/v1${p}`, { headers: basic(...who) });
+    assert.equal(r.status, 200, `GET ${p} as ${who[0]}: HTTP ${r.status}`);
+    return r.json();
+  };
+  let browser2;
+  try {
+    // The forced first change of admin/admin, through the API (the login test covers the page).
+    const login = await fetch(`${base2}/api/v1/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ user: 'admin', password: 'admin' }) });
+    assert.equal(login.status, 200);
+    const cookie = login.headers.get('set-cookie').split(';')[0];
+    const { csrf_token: csrf } = await login.json();
+    const changed = await fetch(`${base2}/api/v1/me/password`, { method: 'POST', headers: { 'Content-Type': 'application/json', Cookie: cookie, 'X-CSRF-Token': csrf }, body: JSON.stringify({ old: 'admin', new: ADMIN_PW }) });
+    assert.equal(changed.status, 200);
+
+    // The administrator logs in.
+    const page = await open('', 'admin');
+    await page.goto(`${base2}/#/users`);
+    await page.waitForSelector('#login-section:not([hidden])', { timeout: WAIT });
+    await page.fill('#login-user', 'admin');
+    await page.fill('#login-password', ADMIN_PW);
+    await page.click('#login-form button[type=submit]');
+    await page.waitForSelector('#users-card tbody tr[data-user=admin]', { timeout: WAIT });
+    assert.equal(await page.isVisible('.mainnav a[data-route=users]'), true, 'Users link shown to administrators');
+    await shot(page, 'users');
+
+    // An error of the API shows next to the form.
+    await page.fill('#user-add-form input[name=user]', 'viewer1');
+    await page.fill('#user-add-form input[name=password]', VIEWER_PW);
+    await page.selectOption('#user-add-form select[name=role]', 'viewer');
+    await page.fill('#user-add-form input[name=networks]', '192.168.5.0/33');
+    await page.click('#user-add-form button[type=submit]');
+    await page.waitForSelector('#user-add-msg.error:not([hidden])', { timeout: WAIT });
+    assert.ok((await page.textContent('#user-add-msg')).length > 0, 'the API error is shown');
+    // Add a viewer limited to 192.168.5.0/24.
+    await page.fill('#user-add-form input[name=password]', VIEWER_PW);
+    await page.fill('#user-add-form input[name=networks]', '192.168.5.0/24');
+    await page.click('#user-add-form button[type=submit]');
+    await page.waitForSelector('#users-card tbody tr[data-user=viewer1]', { timeout: WAIT });
+    await expectText(page, '#users-card tr[data-user=viewer1] .user-role', 'viewer', 'viewer row role');
+    await expectText(page, '#users-card tr[data-user=viewer1] .user-networks', '192.168.5.0/24', 'viewer row network');
+    let v = (await api2('/users')).find((u) => u.user === 'viewer1');
+    assert.ok(v, 'the API lists the viewer');
+    assert.equal(v.role, 'viewer');
+    assert.deepEqual(v.allowed_networks, ['192.168.5.0/24']);
+
+    // The viewer, in another browser: only 192.168.5.x hosts, no administration links.
+    browser2 = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
+    const vctx = await browser2.newContext({ viewport: { width: 1400, height: 900 } });
+    const vpage = await vctx.newPage();
+    vpage.on('pageerror', (e) => errors.push(['viewer', `pageerror: ${e.message}`]));
+    vpage.on('console', (m) => { if (m.type() === 'error') errors.push(['viewer', `console: ${m.text()} (${m.location().url})`]); });
+    await vpage.goto(`${base2}/#/hosts`);
+    await vpage.waitForSelector('#login-section:not([hidden])', { timeout: WAIT });
+    await vpage.fill('#login-user', 'viewer1');
+    await vpage.fill('#login-password', VIEWER_PW);
+    await vpage.click('#login-form button[type=submit]');
+    await vpage.waitForFunction(() => location.hash === '#/hosts' && document.querySelectorAll('#hosts-card tbody tr td:first-child a').length > 0, null, { timeout: WAIT });
+    const seen = await api2('/interfaces/0/hosts?sort=bytes&per_page=50', ['viewer1', VIEWER_PW]);
+    assert.ok(seen.hosts.length > 0 && seen.hosts.every((h) => h.ip.startsWith('192.168.5.')), 'the API limits the viewer');
+    await expectTexts(vpage, HOST_IPS, seen.hosts.map((h) => h.ip), 'the viewer sees its network only');
+    assert.ok((await texts(vpage, HOST_IPS)).every((ip) => ip.startsWith('192.168.5.')), 'only 192.168.5.x hosts');
+    assert.equal(await vpage.isVisible('.mainnav a[data-route=users]'), false, 'no Users link for viewers');
+    assert.equal(await vpage.isVisible('.mainnav a[data-route=preferences]'), false, 'no Preferences link for viewers');
+    await vctx.close();
+
+    // The administrator makes the viewer an administrator.
+    await page.click('#users-card tr[data-user=viewer1] [data-edit]');
+    await page.waitForSelector('#user-edit:not([hidden])', { timeout: WAIT });
+    await page.selectOption('#user-edit-form select[name=role]', 'administrator');
+    await page.click('#user-edit-form button[type=submit]');
+    await expectText(page, '#users-card tr[data-user=viewer1] .user-role', 'administrator', 'role changed on the page');
+    v = (await api2('/users')).find((u) => u.user === 'viewer1');
+    assert.equal(v.role, 'administrator', 'role changed in the API');
+    // Removes it (after confirming).
+    page.once('dialog', (d) => d.accept());
+    await page.click('#users-card tr[data-user=viewer1] [data-remove]');
+    await page.waitForSelector('#users-card tr[data-user=viewer1]', { state: 'detached', timeout: WAIT });
+    assert.equal((await api2('/users')).some((u) => u.user === 'viewer1'), false, 'removed from the API');
+
+    // Preferences: flow_idle_timeout.
+    await page.goto(`${base2}/#/preferences`);
+    await page.waitForSelector('#prefs-card:not([hidden])', { timeout: WAIT });
+    await page.fill('#pref-flow_idle_timeout', '0');
+    await page.click('#prefs-form button[type=submit]');
+    await page.waitForSelector('#prefs-msg.error:not([hidden])', { timeout: WAIT });
+    await page.fill('#pref-flow_idle_timeout', '120');
+    await page.click('#prefs-form button[type=submit]');
+    await page.waitForSelector('#prefs-msg.info:not([hidden])', { timeout: WAIT });
+    assert.match(await page.textContent('#prefs-msg'), /flow_idle_timeout.*at once/);
+    assert.equal((await api2('/preferences')).flow_idle_timeout, 120, 'saved in the API');
+    await shot(page, 'preferences');
+
+    // My account: change the password (new CSRF token), then a token created and revoked.
+    await page.goto(`${base2}/#/account`);
+    await page.waitForSelector('#pw-form', { timeout: WAIT });
+    await page.fill('#pw-old', ADMIN_PW);
+    await page.fill('#pw-new', 'admin-ui-pass-2');
+    await page.fill('#pw-again', 'admin-ui-pass-2');
+    await page.click('#pw-form button[type=submit]');
+    await expectText(page, '#pw-msg', 'Password changed.', 'password changed');
+    adminPw = 'admin-ui-pass-2';
+    await page.fill('#token-label', 'ui test');
+    await page.click('#token-form button[type=submit]');
+    await page.waitForSelector('#token-new:not([hidden])', { timeout: WAIT });
+    const token = await page.inputValue('#token-value');
+    assert.ok(token.length >= 16, 'the token is shown');
+    assert.match(await page.textContent('#token-new'), /not shown again/);
+    await shot(page, 'account');
+    const bearer = { headers: { Authorization: `Bearer ${token}` } };
+    assert.equal((await fetch(`${base2}/api/v1/interfaces`, bearer)).status, 200, 'the token works');
+    const id = await page.$eval('#tokens-card tbody tr[data-token-id]', (e) => e.dataset.tokenId);
+    await page.click(`#tokens-card [data-revoke="${id}"]`);
+    await page.waitForSelector(`#tokens-card tr[data-token-id="${id}"]`, { state: 'detached', timeout: WAIT });
+    await expectText(page, '#token-msg', `Token ${id} revoked.`, 'revoked');
+    assert.equal((await fetch(`${base2}/api/v1/interfaces`, bearer)).status, 401, 'the token no longer works');
+    assert.equal(await page.isVisible('#token-new'), false, 'the revoked secret is hidden');
+
+    // Expected: 401s before logging in, the 400 of the bad network above.
+    const expected = (m) => /status of 401/.test(m) || /status of 400 .*\/api\/v1\/users\)$/.test(m);
+    for (const who of ['admin', 'viewer']) assert.deepEqual(pageErrors(who).filter((m) => !expected(m)), [], who);
+    await page.close();
+  } finally {
+    for (let i = errors.length - 1; i >= 0; i--) if (['admin', 'viewer'].includes(errors[i][0]) && /status of 40[01]/.test(errors[i][1])) errors.splice(i, 1);
+    if (browser2) await browser2.close();
+    await second.stop();
   }
 });
 

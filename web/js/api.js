@@ -100,6 +100,8 @@ export async function request(method, path, body, opts = {}) {
 
 export const get = (path, opts) => request('GET', path, undefined, opts);
 export const post = (path, body, opts) => request('POST', path, body ?? {}, opts);
+export const put = (path, body, opts) => request('PUT', path, body, opts);
+export const del = (path, opts) => request('DELETE', path, undefined, opts);
 
 /** Query string from an object, leaving out empty values. */
 export function query(params) {

@@ -14,6 +14,9 @@ const ROUTES = {
   networks: () => import('./pages/networks.js'),
   graph: () => import('./pages/graph.js'),
   interface: () => import('./pages/interface.js'),
+  users: () => import('./pages/users.js'),
+  account: () => import('./pages/account.js'),
+  preferences: () => import('./pages/preferences.js'),
 };
 // The top-bar tab lit for each page.
 const NAV_OF = { host: 'hosts', flow: 'flows' };
@@ -55,6 +58,7 @@ class PageContext {
     this.params = route.params;
     this.iface = state.iface;
     this.interfaces = state.interfaces;
+    this.user = state.user;   // GET /me (null when this netlens has no login)
     this.alive = true;
     this.cleanups = [];
     this.loops = [];
@@ -238,8 +242,10 @@ async function start() {
       // Without a session (login disabled, or HTTP Basic) there is nothing to log out of.
       if (api.csrfToken()) $('#usermenu').hidden = false;
       $('#username').textContent = `${me.user}${me.role ? ` (${me.role})` : ''}`;
-      $('#changepw').href = `login.html?change=1&next=${encodeURIComponent(api.safeNext(location.pathname + location.hash))}`;
     }
+    // Administration pages: administrators (and netlens without login, where everyone is one).
+    const admin = !me || me.role === 'administrator';
+    for (const a of $$('.mainnav a[data-admin]')) a.hidden = !admin;
     await loadInterfaces();
   } catch (e) {
     if (e instanceof api.AuthRedirect) return;
