@@ -421,6 +421,18 @@ void WebAuth::routes(httplib::Server& s, bool https) {
     w.beginObject().field("id", r->info.id).field("label", r->info.label).field("token", r->token).endObject();
     sendJson(res, 201, out);
   });
+  s.Get("/api/v1/me/tokens", [this](const httplib::Request&, httplib::Response& res) {
+    if (disabled_) return sendError(res, 400, "login is disabled on this netlens (--disable-login)");
+    auto r = store_->listApiTokens(tl_caller.user.name);
+    if (!r) return sendError(res, statusFor(r.error()), r.error().message);
+    std::string out;
+    JsonWriter w(out);
+    w.beginArray();
+    for (const ApiTokenInfo& t : r.value())  // the secrets are not stored: never listed
+      w.beginObject().field("id", t.id).field("label", t.label).field("created", t.created_unix).endObject();
+    w.endArray();
+    sendJson(res, 200, out);
+  });
   s.Delete(R"(/api/v1/me/tokens/(\d+))", [this](const httplib::Request& req, httplib::Response& res) {
     if (disabled_) return sendError(res, 400, "login is disabled on this netlens (--disable-login)");
     auto r = store_->revokeApiToken(tl_caller.user.name, std::stoll(req.matches[1]));
@@ -438,6 +450,12 @@ void WebAuth::routes(httplib::Server& s, bool https) {
       first = false;
     }
     sendJson(res, 200, out + "}");
+  });
+  s.Delete(R"(/api/v1/preferences/([A-Za-z0-9_.-]+))", [this, adminOnly](const httplib::Request& req, httplib::Response& res) {
+    if (!adminOnly(res)) return;
+    auto r = store_->removePreference(std::string(req.matches[1]));
+    if (!r) return sendError(res, statusFor(r.error()), r.error().message);
+    sendJson(res, 200, "{\"removed\":true}");
   });
   s.Put(R"(/api/v1/preferences/([A-Za-z0-9_.-]+))", [this, adminOnly](const httplib::Request& req, httplib::Response& res) {
     if (!adminOnly(res)) return;

@@ -125,6 +125,9 @@ def body(args, tmp):
         via_basic = Client(port).call("GET", "/api/v1/interfaces", headers=basic("admin", "s3cret-enough"))
         check_eq(len(via_basic), 1, "HTTP Basic works")
         tok = admin.post("/api/v1/me/tokens", {"label": "scripts"}, expect=201)
+        listed = admin.call("GET", "/api/v1/me/tokens")
+        check_eq([(t["id"], t["label"]) for t in listed], [(tok["id"], "scripts")], "tokens are listed (without secrets)")
+        check(tok["token"] not in json.dumps(listed), "the list never shows a token's secret")
         bearer = {"Authorization": "Bearer " + tok["token"]}
         check_eq(len(Client(port).call("GET", "/api/v1/interfaces", headers=bearer)), 1, "an API token works")
         admin.call("DELETE", f"/api/v1/me/tokens/{tok['id']}", headers={"X-CSRF-Token": admin.csrf})
@@ -162,6 +165,9 @@ def body(args, tmp):
         mallet.login("alice", "alice-pass-1", expect=429)
         print("  ok: after 5 failures logins are refused (429), even with the right password")
 
+        admin.put("/api/v1/preferences/scratch", "{\"a\": 1}")
+        admin.call("DELETE", "/api/v1/preferences/scratch", headers={"X-CSRF-Token": admin.csrf})
+        check("scratch" not in admin.call("GET", "/api/v1/preferences"), "a preference can be removed")
         admin.put("/api/v1/preferences/flow_idle_timeout", "1")
         admin.put("/api/v1/preferences/flow_idle_timeout", "0", expect=400)
         admin.put("/api/v1/preferences/local_host_applications", "\"yes\"", expect=400)
