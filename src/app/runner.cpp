@@ -80,7 +80,8 @@ void packetLoop(InterfaceRun& run, Shared& shared, const Options& opt) {
     const ReadResult r = src.next(pkt);
     if (r == ReadResult::Packet) {
       iface.processPacket(pkt);
-      if (++since_check < 4096) continue;
+      // Between checks of drops, reloads and settings: 4096 packets, unless a reader waits.
+      if (++since_check < 4096 && !run.snapshots.wanted()) continue;
     } else if (r == ReadResult::Timeout) {
       if (!src.isFile()) iface.advanceClock(wallClockMicros());
     } else {
@@ -122,7 +123,7 @@ void packetLoop(InterfaceRun& run, Shared& shared, const Options& opt) {
   const bool stay = !(opt.shutdown_when_done && src.isFile());
   while (stay && !shared.stop.load()) {
     run.snapshots.serve(iface);
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    std::this_thread::sleep_for(std::chrono::milliseconds(3));
   }
   if (!opt.quiet) printStatus(iface, " (end)");
   iface.shutdown();

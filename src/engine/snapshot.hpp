@@ -5,6 +5,7 @@
 // timeout), and a snapshot younger than the channel's freshness is shared by every reader.
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -24,6 +25,37 @@ struct InterfaceSnapshot {
 
 std::shared_ptr<const InterfaceSnapshot> takeSnapshot(const NetworkInterface& iface, bool with_entries = true);
 
+// Borrowed rows, iterated as values: what queries read, either from a snapshot or, on the
+// packet thread itself, straight from the live tables (then valid only until the next packet).
+template <typename T>
+class RowRefs {
+ public:
+  struct iterator {
+    typename std::vector<const T*>::const_iterator it;
+    const T& operator*() const { return **it; }
+    iterator& operator++() {
+      ++it;
+      return *this;
+    }
+    bool operator!=(const iterator& o) const { return it != o.it; }
+  };
+  iterator begin() const { return {rows.begin()}; }
+  iterator end() const { return {rows.end()}; }
+  size_t size() const { return rows.size(); }
+  std::vector<const T*> rows;
+};
+
+struct QueryView {
+  Micros taken_at = 0;
+  InterfaceSummary summary;
+  RowRefs<Flow> flows;
+  RowRefs<Host> hosts;
+};
+
+QueryView viewOf(const InterfaceSnapshot& snapshot);
+// On the packet thread only: the live tables (flows and/or hosts as asked).
+QueryView liveView(const NetworkInterface& iface, bool flows, bool hosts);
+
 class SnapshotChannel {
  public:
   explicit SnapshotChannel(std::chrono::milliseconds freshness = std::chrono::milliseconds(1000))
@@ -39,8 +71,17 @@ class SnapshotChannel {
     return get(timeout, false);
   }
 
+  // Runs `job` on the packet thread between two packets and waits for it at most `timeout`.
+  // For queries that only need a few rows of large tables: no copy of the tables at all. The
+  // job must own what it uses (it may run after a timed-out caller has gone).
+  using Job = std::function<void(const NetworkInterface&)>;
+  bool run(Job job, std::chrono::milliseconds timeout = std::chrono::milliseconds(2000));
+
   // Packet-thread side: cheap when nobody asked.
-  bool wanted() const { return want_full_.load(std::memory_order_relaxed) || want_summary_.load(std::memory_order_relaxed); }
+  bool wanted() const {
+    return want_full_.load(std::memory_order_relaxed) || want_summary_.load(std::memory_order_relaxed) ||
+           jobs_pending_.load(std::memory_order_relaxed);
+  }
   void serve(const NetworkInterface& iface);
 
  private:
@@ -52,6 +93,12 @@ class SnapshotChannel {
   std::shared_ptr<const InterfaceSnapshot> latest_full_;
   std::shared_ptr<const InterfaceSnapshot> latest_summary_;  // the newer of the two kinds
   uint64_t generation_ = 0;
+  struct PendingJob {
+    Job job;
+    bool done = false;
+  };
+  std::atomic<bool> jobs_pending_{false};
+  std::vector<std::shared_ptr<PendingJob>> jobs_;
 };
 
 }  // namespace netlens

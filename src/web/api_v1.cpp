@@ -144,7 +144,7 @@ ApiResult apiInterface(const NamedSnapshot& n) {
   return r;
 }
 
-ApiResult apiHosts(const InterfaceSnapshot& s, const Params& p, const Visibility& v) {
+ApiResult apiHosts(const QueryView& s, const Params& p, const Visibility& v) {
   return guarded([&] {
     const Paging g = paging(p, {"ip", "bytes", "sent", "received", "packets", "first_seen", "last_seen", "flows"}, "bytes");
     const std::string* filter = param(p, "filter");
@@ -183,7 +183,7 @@ ApiResult apiHosts(const InterfaceSnapshot& s, const Params& p, const Visibility
   });
 }
 
-ApiResult apiHost(const InterfaceSnapshot& s, const std::string& ip_text, const Params& p, const Visibility& v) {
+ApiResult apiHost(const QueryView& s, const std::string& ip_text, const Params& p, const Visibility& v) {
   return guarded([&] {
     const auto ip = IpAddress::parse(ip_text);
     if (!ip) throw BadRequest{"'" + ip_text + "' is not an IP address"};
@@ -212,7 +212,7 @@ ApiResult apiHost(const InterfaceSnapshot& s, const std::string& ip_text, const 
   });
 }
 
-ApiResult apiFlows(const InterfaceSnapshot& s, const Params& p, const Visibility& v) {
+ApiResult apiFlows(const QueryView& s, const Params& p, const Visibility& v) {
   return guarded([&] {
     const Paging g = paging(p, {"bytes", "packets", "first_seen", "last_seen", "duration", "throughput", "app", "client", "server"}, "bytes");
     std::optional<IpAddress> host;
@@ -229,14 +229,47 @@ ApiResult apiFlows(const InterfaceSnapshot& s, const Params& p, const Visibility
     const bool by_port = param(p, "port") != nullptr;
     const uint64_t port = numberParam(p, "port", 0, 0, 65535);
     std::string scratch;
+    auto bytes = [](const Flow& f) { return f.c2s.traffic.bytes + f.s2c.traffic.bytes; };
+    auto duration = [](const Flow& f) { return f.last_seen - f.first_seen; };
+    // Numeric keys (the common case, on up to millions of flows) are computed in the same pass
+    // as the filters, and compact (key, id, row) triples are sorted instead of chasing every
+    // flow's memory at each comparison.
+    enum class By { Bytes, Packets, FirstSeen, LastSeen, Duration, Throughput, Other };
+    const By by = g.sort == "bytes"        ? By::Bytes
+                  : g.sort == "packets"    ? By::Packets
+                  : g.sort == "first_seen" ? By::FirstSeen
+                  : g.sort == "last_seen"  ? By::LastSeen
+                  : g.sort == "duration"   ? By::Duration
+                  : g.sort == "throughput" ? By::Throughput
+                                           : By::Other;
+    auto key = [by, &bytes, &duration](const Flow& f) -> double {
+      switch (by) {
+        case By::Packets: return double(f.c2s.traffic.packets + f.s2c.traffic.packets);
+        case By::FirstSeen: return double(f.first_seen);
+        case By::LastSeen: return double(f.last_seen);
+        case By::Duration: return double(duration(f));
+        case By::Throughput: return double(bytes(f)) / double(std::max<Micros>(duration(f), 1));
+        default: return double(bytes(f));
+      }
+    };
+    struct Keyed {
+      double key;
+      uint64_t id;
+      const Flow* flow;
+    };
+    std::vector<Keyed> keyed;
     std::vector<const Flow*> rows;
-    rows.reserve(s.flows.size());
+    if (by == By::Other) rows.reserve(s.flows.size());
+    else keyed.reserve(s.flows.size());
+    const bool by_endpoint = host || by_port || v.address;
     for (const Flow& f : s.flows) {
-      const Endpoint a = f.key.a(), b = f.key.b();
-      if (!v.sees(a.ip) && !v.sees(b.ip)) continue;
-      if (host && !(a.ip == *host || b.ip == *host)) continue;
       if (l4 && f.key.l4Proto() != *l4) continue;
-      if (by_port && a.port != port && b.port != port) continue;
+      if (by_endpoint) {
+        const Endpoint a = f.key.a(), b = f.key.b();
+        if (!v.sees(a.ip) && !v.sees(b.ip)) continue;
+        if (host && !(a.ip == *host || b.ip == *host)) continue;
+        if (by_port && a.port != port && b.port != port) continue;
+      }
       if (app) {
         const NameTable& n = *s.summary.names;
         if (strcasecmp(app->c_str(), std::string(n.fullName(f.app, scratch)).c_str()) != 0 &&
@@ -244,11 +277,10 @@ ApiResult apiFlows(const InterfaceSnapshot& s, const Params& p, const Visibility
             strcasecmp(app->c_str(), std::string(n.protocol(f.app.master)).c_str()) != 0)
           continue;
       }
-      rows.push_back(&f);
+      if (by == By::Other) rows.push_back(&f);
+      else keyed.push_back({key(f), f.id, &f});
     }
-    const uint64_t total = rows.size();
-    auto bytes = [](const Flow& f) { return f.c2s.traffic.bytes + f.s2c.traffic.bytes; };
-    auto duration = [](const Flow& f) { return f.last_seen - f.first_seen; };
+    const uint64_t total = by == By::Other ? rows.size() : keyed.size();
     auto less = [&](const Flow& a, const Flow& b) {
       if (g.sort == "packets") return a.c2s.traffic.packets + a.s2c.traffic.packets < b.c2s.traffic.packets + b.s2c.traffic.packets;
       if (g.sort == "first_seen") return a.first_seen < b.first_seen;
@@ -261,7 +293,20 @@ ApiResult apiFlows(const InterfaceSnapshot& s, const Params& p, const Visibility
       if (g.sort == "server") return a.server().ip < b.server().ip;
       return bytes(a) < bytes(b);
     };
-    const auto shown = page(std::move(rows), g, less, [](const Flow& f) { return f.id; });
+    std::vector<const Flow*> shown;
+    if (by == By::Other) {
+      shown = page(std::move(rows), g, less, [](const Flow& f) { return f.id; });
+    } else {
+      const uint64_t first = (g.page - 1) * g.per_page;
+      if (first < keyed.size()) {
+        const uint64_t last = std::min<uint64_t>(keyed.size(), first + g.per_page);
+        std::partial_sort(keyed.begin(), keyed.begin() + long(last), keyed.end(), [&](const Keyed& a, const Keyed& b) {
+          if (a.key != b.key) return g.descending ? a.key > b.key : a.key < b.key;
+          return a.id < b.id;
+        });
+        for (uint64_t i = first; i < last; ++i) shown.push_back(keyed[i].flow);
+      }
+    }
     ApiResult r;
     JsonWriter w(r.body);
     w.beginObject();
@@ -273,7 +318,7 @@ ApiResult apiFlows(const InterfaceSnapshot& s, const Params& p, const Visibility
   });
 }
 
-ApiResult apiFlow(const InterfaceSnapshot& s, const std::string& id_text, const Visibility& v) {
+ApiResult apiFlow(const QueryView& s, const std::string& id_text, const Visibility& v) {
   uint64_t id = 0;
   auto [end, ec] = std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);
   if (ec != std::errc() || end != id_text.data() + id_text.size() || id_text.empty())
@@ -289,14 +334,14 @@ ApiResult apiFlow(const InterfaceSnapshot& s, const std::string& id_text, const 
   return apiError(404, "no active flow " + id_text + " on this interface");
 }
 
-ApiResult apiApplications(const InterfaceSnapshot& s) {
+ApiResult apiApplications(const QueryView& s) {
   ApiResult r;
   JsonWriter w(r.body);
   writeApplicationsJson(w, s.summary);
   return r;
 }
 
-ApiResult apiL4Protocols(const InterfaceSnapshot& s) {
+ApiResult apiL4Protocols(const QueryView& s) {
   ApiResult r;
   JsonWriter w(r.body);
   w.beginArray();
@@ -310,14 +355,14 @@ ApiResult apiL4Protocols(const InterfaceSnapshot& s) {
   return r;
 }
 
-ApiResult apiNetworks(const InterfaceSnapshot& s) {
+ApiResult apiNetworks(const QueryView& s) {
   ApiResult r;
   JsonWriter w(r.body);
   writeNetworksJson(w, s.summary);
   return r;
 }
 
-ApiResult apiTopTalkers(const InterfaceSnapshot& s, const Params& p, const Visibility& v) {
+ApiResult apiTopTalkers(const QueryView& s, const Params& p, const Visibility& v) {
   return guarded([&] {
     const uint64_t n = numberParam(p, "n", 10, 1, 100);
     std::vector<const Host*> hosts;

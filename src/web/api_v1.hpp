@@ -33,13 +33,13 @@ struct NamedSnapshot {
 
 ApiResult apiInterfaces(const std::vector<NamedSnapshot>& interfaces);
 ApiResult apiInterface(const NamedSnapshot& iface);
-ApiResult apiHosts(const InterfaceSnapshot& s, const Params& p, const Visibility& v);
-ApiResult apiHost(const InterfaceSnapshot& s, const std::string& ip, const Params& p, const Visibility& v);
-ApiResult apiFlows(const InterfaceSnapshot& s, const Params& p, const Visibility& v);
-ApiResult apiFlow(const InterfaceSnapshot& s, const std::string& id, const Visibility& v);
-ApiResult apiApplications(const InterfaceSnapshot& s);
-ApiResult apiL4Protocols(const InterfaceSnapshot& s);
-ApiResult apiNetworks(const InterfaceSnapshot& s);
-ApiResult apiTopTalkers(const InterfaceSnapshot& s, const Params& p, const Visibility& v);
+ApiResult apiHosts(const QueryView& s, const Params& p, const Visibility& v);
+ApiResult apiHost(const QueryView& s, const std::string& ip, const Params& p, const Visibility& v);
+ApiResult apiFlows(const QueryView& s, const Params& p, const Visibility& v);
+ApiResult apiFlow(const QueryView& s, const std::string& id, const Visibility& v);
+ApiResult apiApplications(const QueryView& s);
+ApiResult apiL4Protocols(const QueryView& s);
+ApiResult apiNetworks(const QueryView& s);
+ApiResult apiTopTalkers(const QueryView& s, const Params& p, const Visibility& v);
 
 }  // namespace netlens::web

@@ -71,6 +71,24 @@ struct WebServer::Impl {
     return snap;
   }
 
+  // Queries over the large tables run on the interface's packet thread, over its live tables:
+  // they read only what they return, and nothing is copied.
+  using Query = std::function<ApiResult(const QueryView&, const Visibility&)>;
+  void query(const httplib::Request& req, httplib::Response& res, bool flows, bool hosts, Query api) {
+    const std::string& text = req.matches[1];
+    int id = -1;
+    std::from_chars(text.data(), text.data() + text.size(), id);
+    if (id < 0 || size_t(id) >= interfaces.size() || !WebAuth::current().user.canSeeInterface(interfaces[size_t(id)].name))
+      return send(res, apiError(404, "no interface " + text + " (see /api/v1/interfaces)"));
+    auto result = std::make_shared<ApiResult>();
+    auto job = [result, flows, hosts, api = std::move(api), vis = WebAuth::visibility()](const NetworkInterface& iface) {
+      *result = api(liveView(iface, flows, hosts), vis);
+    };
+    if (!interfaces[size_t(id)].snapshots->run(std::move(job)))
+      return send(res, apiError(503, "interface " + text + " has not answered yet; try again"));
+    send(res, *result);
+  }
+
   void routes(httplib::Server& s, bool https) {
     s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) { return auth->gate(req, res); });
     auth->routes(s, https);
@@ -110,36 +128,35 @@ struct WebServer::Impl {
       if (auto snap = snapshot(req, res, id, false)) send(res, apiInterface({id, snap}));
     });
     s.Get(R"(/api/v1/interfaces/(\d+)/hosts)", [this](const httplib::Request& req, httplib::Response& res) {
-      int id = -1;
-      if (auto snap = snapshot(req, res, id)) send(res, apiHosts(*snap, req.params, WebAuth::visibility()));
+      query(req, res, false, true, [p = req.params](const QueryView& v, const Visibility& vis) { return apiHosts(v, p, vis); });
     });
     s.Get(R"(/api/v1/interfaces/(\d+)/hosts/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
-      int id = -1;
-      if (auto snap = snapshot(req, res, id)) send(res, apiHost(*snap, req.matches[2], req.params, WebAuth::visibility()));
+      query(req, res, true, true, [ip = std::string(req.matches[2]), p = req.params](const QueryView& v, const Visibility& vis) {
+        return apiHost(v, ip, p, vis);
+      });
     });
     s.Get(R"(/api/v1/interfaces/(\d+)/flows)", [this](const httplib::Request& req, httplib::Response& res) {
-      int id = -1;
-      if (auto snap = snapshot(req, res, id)) send(res, apiFlows(*snap, req.params, WebAuth::visibility()));
+      query(req, res, true, false, [p = req.params](const QueryView& v, const Visibility& vis) { return apiFlows(v, p, vis); });
     });
     s.Get(R"(/api/v1/interfaces/(\d+)/flows/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
-      int id = -1;
-      if (auto snap = snapshot(req, res, id)) send(res, apiFlow(*snap, req.matches[2], WebAuth::visibility()));
+      query(req, res, true, false, [fid = std::string(req.matches[2])](const QueryView& v, const Visibility& vis) {
+        return apiFlow(v, fid, vis);
+      });
     });
     s.Get(R"(/api/v1/interfaces/(\d+)/applications)", [this](const httplib::Request& req, httplib::Response& res) {
       int id = -1;
-      if (auto snap = snapshot(req, res, id, false)) send(res, apiApplications(*snap));
+      if (auto snap = snapshot(req, res, id, false)) send(res, apiApplications(viewOf(*snap)));
     });
     s.Get(R"(/api/v1/interfaces/(\d+)/l4protocols)", [this](const httplib::Request& req, httplib::Response& res) {
       int id = -1;
-      if (auto snap = snapshot(req, res, id, false)) send(res, apiL4Protocols(*snap));
+      if (auto snap = snapshot(req, res, id, false)) send(res, apiL4Protocols(viewOf(*snap)));
     });
     s.Get(R"(/api/v1/interfaces/(\d+)/networks)", [this](const httplib::Request& req, httplib::Response& res) {
       int id = -1;
-      if (auto snap = snapshot(req, res, id, false)) send(res, apiNetworks(*snap));
+      if (auto snap = snapshot(req, res, id, false)) send(res, apiNetworks(viewOf(*snap)));
     });
     s.Get(R"(/api/v1/interfaces/(\d+)/top_talkers)", [this](const httplib::Request& req, httplib::Response& res) {
-      int id = -1;
-      if (auto snap = snapshot(req, res, id)) send(res, apiTopTalkers(*snap, req.params, WebAuth::visibility()));
+      query(req, res, false, true, [p = req.params](const QueryView& v, const Visibility& vis) { return apiTopTalkers(v, p, vis); });
     });
     registerNtopngCompat(s, interfaces, started);
     s.Get("/api/v1/openapi.json", [](const httplib::Request&, httplib::Response& res) {
