@@ -64,6 +64,7 @@ async function open(hash, name) {
 
 async function shot(page, name) {
   if (!SHOTS) return;
+  fs.mkdirSync(SHOTS, { recursive: true });
   await sleep(300);
   await page.screenshot({ path: path.join(SHOTS, `netlens-ui-${name}.png`), fullPage: true });
 }
