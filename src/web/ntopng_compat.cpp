@@ -254,7 +254,7 @@ struct ActiveFlowCount {
   uint32_t as_client = 0, as_server = 0;
 };
 
-std::unordered_map<HostKey, ActiveFlowCount, HostKeyHash> activeFlowsPerHost(const InterfaceSnapshot& s) {
+std::unordered_map<HostKey, ActiveFlowCount, HostKeyHash> activeFlowsPerHost(const QueryView& s) {
   std::unordered_map<HostKey, ActiveFlowCount, HostKeyHash> m;
   m.reserve(s.hosts.size());
   for (const Flow& f : s.flows) {
@@ -333,7 +333,7 @@ ApiResult ntopngInterfaces(const std::vector<InterfaceName>& visible) {
   return ok(std::move(rsp));
 }
 
-ApiResult ntopngInterfaceData(int ifid, const InterfaceSnapshot& snap, const Visibility& v, const ServerContext& ctx) {
+ApiResult ntopngInterfaceData(int ifid, const QueryView& snap, const Visibility& v, const ServerContext& ctx) {
   const InterfaceSummary& s = snap.summary;
   const InterfaceStats& st = s.stats;
   uint64_t hosts = 0, local_hosts = 0, flows = 0, retransmissions = 0, out_of_order = 0;
@@ -422,7 +422,7 @@ ApiResult ntopngInterfaceData(int ifid, const InterfaceSnapshot& snap, const Vis
   return ok(std::move(r));
 }
 
-ApiResult ntopngHostData(int ifid, const InterfaceSnapshot& snap, const Params& p, const Visibility& v) {
+ApiResult ntopngHostData(int ifid, const QueryView& snap, const Params& p, const Visibility& v) {
   return guarded([&] {
     const HostKey key = hostParam(p, "host", kInvalidArgs);
     if (!v.sees(key.ip)) return errorAnswer(kNotFound);
@@ -532,7 +532,7 @@ ApiResult ntopngHostData(int ifid, const InterfaceSnapshot& snap, const Params& 
   });
 }
 
-ApiResult ntopngHostActive(const InterfaceSnapshot& snap, const Params& p, const Visibility& v) {
+ApiResult ntopngHostActive(const QueryView& snap, const Params& p, const Visibility& v) {
   return guarded([&] {
     Paging g = paging(p);
     g.all = param(p, "all") != nullptr;
@@ -608,7 +608,7 @@ ApiResult ntopngHostActive(const InterfaceSnapshot& snap, const Params& p, const
   });
 }
 
-ApiResult ntopngFlowActive(const InterfaceSnapshot& snap, const Params& p, const Visibility& v) {
+ApiResult ntopngFlowActive(const QueryView& snap, const Params& p, const Visibility& v) {
   return guarded([&] {
     const Paging g = paging(p);
     const std::string column = sortColumn(p);
@@ -700,7 +700,7 @@ ApiResult ntopngFlowActive(const InterfaceSnapshot& snap, const Params& p, const
   });
 }
 
-ApiResult ntopngL7Counters(const InterfaceSnapshot& snap, const Visibility& v) {
+ApiResult ntopngL7Counters(const QueryView& snap, const Visibility& v) {
   // Active flows per application as ntopng counts them: the application when nDPI named one,
   // else the master protocol (netlens's "accounted" protocol); sorted by name.
   std::map<std::string, uint64_t> counts;
@@ -808,9 +808,12 @@ void registerNtopngCompat(httplib::Server& s, const std::vector<WebInterface>& i
   const std::vector<WebInterface>* ifaces = &interfaces;
   auto sampler = std::make_shared<SystemSampler>();
 
-  // Resolves ifid to a snapshot the caller may see; answers the error itself otherwise.
-  auto snapshot = [ifaces](const Params& p, httplib::Response& res, int& ifid) -> std::shared_ptr<const InterfaceSnapshot> {
-    if (!identified(res)) return nullptr;
+  // Resolves ifid to an interface the caller may see (answering the error itself otherwise),
+  // then runs the query on that interface's packet thread over its live tables (no copy). The
+  // query owns what it uses: the caller's visibility is taken here, on the HTTP thread.
+  using Query = std::function<ApiResult(int ifid, const QueryView& view)>;
+  auto query = [ifaces](const Params& p, httplib::Response& res, Query api) {
+    if (!identified(res)) return;
     auto it = p.find("ifid");
     uint64_t id = 0;
     if (it != p.end()) {
@@ -818,14 +821,15 @@ void registerNtopngCompat(httplib::Server& s, const std::vector<WebInterface>& i
       auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), id);
       if (ec != std::errc() || end != t.data() + t.size() || t.empty()) id = UINT64_MAX;
     }
-    if (it == p.end() || id >= ifaces->size() || !WebAuth::current().user.canSeeInterface((*ifaces)[id].name)) {
-      send(res, errorAnswer(kInvalidInterface));
-      return nullptr;
-    }
-    ifid = int(id);
-    auto snap = (*ifaces)[id].snapshots->get();
-    if (!snap) send(res, errorAnswer(kInternalError));
-    return snap;
+    if (it == p.end() || id >= ifaces->size() || !WebAuth::current().user.canSeeInterface((*ifaces)[id].name))
+      return send(res, errorAnswer(kInvalidInterface));
+    auto result = std::make_shared<ApiResult>();
+    const int ifid = int(id);
+    auto job = [result, ifid, api = std::move(api)](const NetworkInterface& iface) {
+      *result = api(ifid, liveView(iface, true, true));
+    };
+    if (!(*ifaces)[id].snapshots->run(std::move(job))) return send(res, errorAnswer(kInternalError));
+    send(res, *result);
   };
 
   auto route = [&s](const std::string& path, httplib::Server::Handler h) {
@@ -840,33 +844,28 @@ void registerNtopngCompat(httplib::Server& s, const std::vector<WebInterface>& i
       if (WebAuth::current().user.canSeeInterface((*ifaces)[i].name)) visible.push_back({int(i), (*ifaces)[i].name});
     send(res, ntopngInterfaces(visible));
   });
-  route(base + "interface/data.lua", [snapshot, sampler, started](const httplib::Request& req, httplib::Response& res) {
+  route(base + "interface/data.lua", [query, sampler, started](const httplib::Request& req, httplib::Response& res) {
     const Params p = parameters(req);
-    int ifid = 0;
-    if (auto snap = snapshot(p, res, ifid)) {
-      ServerContext ctx{wallClockMicros(), started, sampler->read()};
-      send(res, ntopngInterfaceData(ifid, *snap, WebAuth::visibility(), ctx));
-    }
+    const ServerContext ctx{wallClockMicros(), started, sampler->read()};
+    query(p, res, [ctx, vis = WebAuth::visibility()](int ifid, const QueryView& v) {
+      return ntopngInterfaceData(ifid, v, vis, ctx);
+    });
   });
-  route(base + "host/data.lua", [snapshot](const httplib::Request& req, httplib::Response& res) {
+  route(base + "host/data.lua", [query](const httplib::Request& req, httplib::Response& res) {
     const Params p = parameters(req);
-    int ifid = 0;
-    if (auto snap = snapshot(p, res, ifid)) send(res, ntopngHostData(ifid, *snap, p, WebAuth::visibility()));
+    query(p, res, [p, vis = WebAuth::visibility()](int ifid, const QueryView& v) { return ntopngHostData(ifid, v, p, vis); });
   });
-  route(base + "host/active.lua", [snapshot](const httplib::Request& req, httplib::Response& res) {
+  route(base + "host/active.lua", [query](const httplib::Request& req, httplib::Response& res) {
     const Params p = parameters(req);
-    int ifid = 0;
-    if (auto snap = snapshot(p, res, ifid)) send(res, ntopngHostActive(*snap, p, WebAuth::visibility()));
+    query(p, res, [p, vis = WebAuth::visibility()](int, const QueryView& v) { return ntopngHostActive(v, p, vis); });
   });
-  route(base + "flow/active.lua", [snapshot](const httplib::Request& req, httplib::Response& res) {
+  route(base + "flow/active.lua", [query](const httplib::Request& req, httplib::Response& res) {
     const Params p = parameters(req);
-    int ifid = 0;
-    if (auto snap = snapshot(p, res, ifid)) send(res, ntopngFlowActive(*snap, p, WebAuth::visibility()));
+    query(p, res, [p, vis = WebAuth::visibility()](int, const QueryView& v) { return ntopngFlowActive(v, p, vis); });
   });
-  route(base + "flow/l7/counters.lua", [snapshot](const httplib::Request& req, httplib::Response& res) {
+  route(base + "flow/l7/counters.lua", [query](const httplib::Request& req, httplib::Response& res) {
     const Params p = parameters(req);
-    int ifid = 0;
-    if (auto snap = snapshot(p, res, ifid)) send(res, ntopngL7Counters(*snap, WebAuth::visibility()));
+    query(p, res, [vis = WebAuth::visibility()](int, const QueryView& v) { return ntopngL7Counters(v, vis); });
   });
 }
 

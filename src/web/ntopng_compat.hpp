@@ -55,11 +55,11 @@ struct InterfaceName {
 };
 
 ApiResult ntopngInterfaces(const std::vector<InterfaceName>& visible);
-ApiResult ntopngInterfaceData(int ifid, const InterfaceSnapshot& s, const Visibility& v, const ServerContext& ctx);
-ApiResult ntopngHostData(int ifid, const InterfaceSnapshot& s, const Params& p, const Visibility& v);
-ApiResult ntopngHostActive(const InterfaceSnapshot& s, const Params& p, const Visibility& v);
-ApiResult ntopngFlowActive(const InterfaceSnapshot& s, const Params& p, const Visibility& v);
-ApiResult ntopngL7Counters(const InterfaceSnapshot& s, const Visibility& v);
+ApiResult ntopngInterfaceData(int ifid, const QueryView& s, const Visibility& v, const ServerContext& ctx);
+ApiResult ntopngHostData(int ifid, const QueryView& s, const Params& p, const Visibility& v);
+ApiResult ntopngHostActive(const QueryView& s, const Params& p, const Visibility& v);
+ApiResult ntopngFlowActive(const QueryView& s, const Params& p, const Visibility& v);
+ApiResult ntopngL7Counters(const QueryView& s, const Visibility& v);
 
 }  // namespace netlens::web::ntopng
 

@@ -58,15 +58,15 @@ struct WebServer::Impl {
   std::unique_ptr<WebAuth> auth;
   Micros started = wallClockMicros();
 
-  std::shared_ptr<const InterfaceSnapshot> snapshot(const httplib::Request& req, httplib::Response& res, int& id,
-                                                    bool entries = true) {
+  // Interface-level answers: a summary (no flow or host is copied).
+  std::shared_ptr<const InterfaceSnapshot> snapshot(const httplib::Request& req, httplib::Response& res, int& id) {
     const std::string& text = req.matches[1];
     std::from_chars(text.data(), text.data() + text.size(), id);
     if (id < 0 || size_t(id) >= interfaces.size() || !WebAuth::current().user.canSeeInterface(interfaces[size_t(id)].name)) {
       send(res, apiError(404, "no interface " + text + " (see /api/v1/interfaces)"));
       return nullptr;
     }
-    auto snap = interfaces[size_t(id)].snapshots->get(std::chrono::milliseconds(2000), entries);
+    auto snap = interfaces[size_t(id)].snapshots->summary();
     if (!snap) send(res, apiError(503, "interface " + text + " has not answered yet; try again"));
     return snap;
   }
@@ -125,7 +125,7 @@ struct WebServer::Impl {
     });
     s.Get(R"(/api/v1/interfaces/(\d+))", [this](const httplib::Request& req, httplib::Response& res) {
       int id = -1;
-      if (auto snap = snapshot(req, res, id, false)) send(res, apiInterface({id, snap}));
+      if (auto snap = snapshot(req, res, id)) send(res, apiInterface({id, snap}));
     });
     s.Get(R"(/api/v1/interfaces/(\d+)/hosts)", [this](const httplib::Request& req, httplib::Response& res) {
       query(req, res, false, true, [p = req.params](const QueryView& v, const Visibility& vis) { return apiHosts(v, p, vis); });
@@ -145,15 +145,15 @@ struct WebServer::Impl {
     });
     s.Get(R"(/api/v1/interfaces/(\d+)/applications)", [this](const httplib::Request& req, httplib::Response& res) {
       int id = -1;
-      if (auto snap = snapshot(req, res, id, false)) send(res, apiApplications(viewOf(*snap)));
+      if (auto snap = snapshot(req, res, id)) send(res, apiApplications(viewOf(*snap)));
     });
     s.Get(R"(/api/v1/interfaces/(\d+)/l4protocols)", [this](const httplib::Request& req, httplib::Response& res) {
       int id = -1;
-      if (auto snap = snapshot(req, res, id, false)) send(res, apiL4Protocols(viewOf(*snap)));
+      if (auto snap = snapshot(req, res, id)) send(res, apiL4Protocols(viewOf(*snap)));
     });
     s.Get(R"(/api/v1/interfaces/(\d+)/networks)", [this](const httplib::Request& req, httplib::Response& res) {
       int id = -1;
-      if (auto snap = snapshot(req, res, id, false)) send(res, apiNetworks(viewOf(*snap)));
+      if (auto snap = snapshot(req, res, id)) send(res, apiNetworks(viewOf(*snap)));
     });
     s.Get(R"(/api/v1/interfaces/(\d+)/top_talkers)", [this](const httplib::Request& req, httplib::Response& res) {
       query(req, res, false, true, [p = req.params](const QueryView& v, const Visibility& vis) { return apiTopTalkers(v, p, vis); });
