@@ -72,7 +72,8 @@ ParseOutcome parseOptions(int argc, const char* const* argv) {
                "No login: every web and API caller is an administrator (a trusted lab only)");
   app.add_option("--web-root", o.web.options.web_root, "Serve the pages from this directory instead of the built-in one");
   app.add_option("-d,--data-dir", o.web.options.data_dir,
-                 "Directory for netlens's own data: users, API tokens, preferences (default /var/lib/netlens)");
+                 "Directory for netlens's own data: users, API tokens, preferences (default /var/lib/netlens for root, "
+                 "else ~/.local/share/netlens)");
   app.add_flag("-q,--quiet", o.quiet, "Print only errors");
   app.add_option("--status-interval", o.status_interval_s,
                  "Seconds between the one-line status of each interface printed on stderr (0: never; default 10)");

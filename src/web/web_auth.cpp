@@ -2,7 +2,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <unistd.h>
+
 #include <cctype>
+#include <cstdlib>
 #include <stdexcept>
 
 #include "core/json_writer.hpp"
@@ -173,7 +176,14 @@ std::string checkRuntimePreference(const std::string& key, const nlohmann::json&
 
 WebAuth::WebAuth(const WebOptions& options) : disabled_(options.disable_login), settings_(options.settings) {
   if (disabled_) return;
-  const std::string dir = options.data_dir.empty() ? "/var/lib/netlens" : options.data_dir;
+  std::string dir = options.data_dir;
+  if (dir.empty()) {
+    // Like a system service when run as root; in the user's own data directory otherwise.
+    const char* home = std::getenv("HOME");
+    const char* xdg = std::getenv("XDG_DATA_HOME");
+    if (geteuid() == 0 || !home) dir = "/var/lib/netlens";
+    else dir = (xdg && *xdg ? std::string(xdg) : std::string(home) + "/.local/share") + "/netlens";
+  }
   try {
     store_ = std::make_unique<UserStore>(dir);
   } catch (const std::exception& e) {
