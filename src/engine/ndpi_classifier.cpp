@@ -108,6 +108,14 @@ AppProtocol NdpiClassifier::process(Inspection* s, const uint8_t* l3, uint32_t l
   return fromNdpi(ndpi_detection_process_packet(s->module->get(), &s->ndpi, l3, len, time_ms));
 }
 
+AppProtocol NdpiClassifier::guess(uint8_t l4_proto, const IpAddress& src, uint16_t sport, const IpAddress& dst,
+                                  uint16_t dport) const {
+  const uint32_t s4 = src.isV4() ? src.v4HostOrder() : 0, d4 = dst.isV4() ? dst.v4HostOrder() : 0;
+  AppProtocol p = fromNdpi(ndpi_guess_undetected_protocol(current_->get(), nullptr, l4_proto, s4, sport, d4, dport));
+  p.confidence = p.app || p.master ? uint8_t(NDPI_CONFIDENCE_MATCH_BY_PORT) : uint8_t(NDPI_CONFIDENCE_UNKNOWN);
+  return p;
+}
+
 bool NdpiClassifier::wantsMore(Inspection* s) {
   return ndpi_extra_dissection_possible(s->module->get(), &s->ndpi) != 0;
 }

@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/ip_address.hpp"
+
 extern "C" {
 #include <ndpi_api.h>
 }
@@ -101,6 +103,9 @@ class NdpiClassifier {
   bool wantsMore(Inspection* s);
   // Ends inspection without a decision: nDPI's best guess (ports, addresses).
   AppProtocol giveUp(Inspection* s);
+  // For flows nDPI never sees (received from a probe or a router): its guess from the L4
+  // protocol, ports and (IPv4) addresses.
+  AppProtocol guess(uint8_t l4_proto, const IpAddress& src, uint16_t sport, const IpAddress& dst, uint16_t dport) const;
   // How nDPI reached its answer (DPI, by port, by IP, ...).
   uint8_t confidence(const Inspection* s) const { return uint8_t(s->ndpi.confidence); }
   // What nDPI learned; nullptr when nothing worth keeping.

@@ -152,6 +152,69 @@ void NetworkInterface::processPacket(const PacketRef& pkt) {
   }
 }
 
+void NetworkInterface::processFlowRecord(const FlowRecord& r) {
+  advanceClock(r.last_switched > now_ ? r.last_switched : now_);
+  ++stats_.flow_records;
+  if (r.ip_version == 0 || r.src_ip.empty() || r.dst_ip.empty()) {
+    ++stats_.flow_records_invalid;
+    return;
+  }
+  const TrafficCounter forward{r.packets, r.bytes}, reverse{r.out_packets, r.out_bytes};
+  stats_.received.add(forward);
+  stats_.received.add(reverse);
+  (r.ip_version == 4 ? stats_.ipv4 : stats_.ipv6).add(forward);
+  (r.ip_version == 4 ? stats_.ipv4 : stats_.ipv6).add(reverse);
+  stats_.l4[r.l4_proto].add(forward);
+  stats_.l4[r.l4_proto].add(reverse);
+  if (stats_.first_packet == 0) stats_.first_packet = now_;
+  stats_.last_packet = now_;
+
+  bool src_is_a = true;
+  const FlowKey key = FlowKey::make(r.vlan, r.l4_proto, r.src_ip, r.src_port, r.dst_ip, r.dst_port, src_is_a);
+  const uint64_t hash = key.hash();
+  uint32_t idx = flows_.find(key, hash);
+  if (idx == FlowTable::kNone) {
+    DecodedPacket origin;  // what createFlow needs to know of the first packet
+    origin.src_ip = r.src_ip;
+    origin.dst_ip = r.dst_ip;
+    origin.vlan = r.vlan;
+    idx = createFlow(key, hash, src_is_a, origin);
+    if (idx == FlowTable::kNone) {
+      ++stats_.engine_drops;
+      return;
+    }
+    Flow& f = flows_[idx];
+    classifier_.end(f.inspection);  // nDPI never sees these packets
+    f.inspection = nullptr;
+    f.app = classifier_.guess(r.l4_proto, r.src_ip, r.src_port, r.dst_ip, r.dst_port);
+    f.detection_final = true;
+    f.first_seen = r.first_switched ? r.first_switched : now_;
+  }
+  Flow& f = flows_[idx];
+  const bool from_client = src_is_a == f.client_is_a;
+  auto account = [&](FlowDirectionStats& dir, const TrafficCounter& t, uint8_t flags) {
+    if (t.empty()) return;
+    dir.traffic.add(t);
+    dir.tcp_flags |= flags;
+    if (dir.first_seen == 0 || (r.first_switched && r.first_switched < dir.first_seen))
+      dir.first_seen = r.first_switched ? r.first_switched : now_;
+    dir.last_seen = std::max(dir.last_seen, r.last_switched ? r.last_switched : now_);
+  };
+  account(from_client ? f.c2s : f.s2c, forward, r.tcp_flags);
+  account(from_client ? f.s2c : f.c2s, reverse, 0);
+  if (r.first_switched && r.first_switched < f.first_seen) f.first_seen = r.first_switched;
+  f.last_seen = std::max(f.last_seen, r.last_switched ? r.last_switched : now_);
+  const uint32_t second = uint32_t(now_ / kMicrosPerSecond);
+  if (second != f.last_touch_second) {
+    f.last_touch_second = second;
+    flows_.touch(idx, f.links.list);
+  }
+  if (!f.dirty) {
+    f.dirty = true;
+    dirty_.push_back(idx);
+  }
+}
+
 void NetworkInterface::updateTcp(Flow& f, FlowDirectionStats& dir, bool from_client, const DecodedPacket& d,
                                  uint32_t idx) {
   const uint8_t flags = d.tcp_flags;

@@ -12,6 +12,7 @@
 #include "core/counters.hpp"
 #include "core/flow_key.hpp"
 #include "core/timestamp.hpp"
+#include "collect/flow_record.hpp"
 #include "decode/decoded_packet.hpp"
 #include "engine/engine_config.hpp"
 #include "engine/entry_table.hpp"
@@ -65,6 +66,8 @@ struct InterfaceStats {
   uint64_t engine_drops = 0;     // packets not accounted to a flow: flow table full
   uint64_t inspected_packets = 0;  // packets handed to nDPI
   uint64_t ndpi_reload_failures = 0;
+  uint64_t flow_records = 0;          // flow records received from probes/routers
+  uint64_t flow_records_invalid = 0;  // without addresses: not accountable to a flow
   TableCounters flows;
   TableCounters hosts;
   Throughput throughput;
@@ -93,6 +96,10 @@ class NetworkInterface {
 
   // ---- packet thread -----------------------------------------------------------------------
   void processPacket(const PacketRef& packet);
+  // A flow exported by a probe or a router (NetFlow/IPFIX, ...): it updates flows, hosts,
+  // networks and applications exactly like the packets it summarises would have. Its
+  // application is nDPI's guess from ports and addresses.
+  void processFlowRecord(const FlowRecord& record);
   // Moves the engine's clock (packet time for files, wall time for idle live sources) and runs
   // the periodic work when a second has passed.
   void advanceClock(Micros now);

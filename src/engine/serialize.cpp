@@ -160,6 +160,7 @@ void writeInterfaceJson(JsonWriter& w, const InterfaceSummary& iface) {
   w.key("first_packet").fixed6(s.first_packet).key("last_packet").fixed6(s.last_packet);
   w.field("ndpi_reloads", iface.ndpi_reloads);
   w.field("ndpi_reload_failures", s.ndpi_reload_failures);
+  if (s.flow_records) w.field("flow_records", s.flow_records).field("flow_records_invalid", s.flow_records_invalid);
   w.endObject();
 }
 

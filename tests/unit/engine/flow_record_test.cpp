@@ -1,0 +1,85 @@
+#include <gtest/gtest.h>
+
+#include "engine_harness.hpp"
+
+namespace netlens {
+namespace {
+using namespace netlens::test;
+
+FlowRecord record(const char* src, uint16_t sport, const char* dst, uint16_t dport, uint8_t proto, uint64_t packets,
+                  uint64_t bytes, double first, double last) {
+  FlowRecord r;
+  r.src_ip = ip(src);
+  r.dst_ip = ip(dst);
+  r.ip_version = r.src_ip.version();
+  r.src_port = sport;
+  r.dst_port = dport;
+  r.l4_proto = proto;
+  r.packets = packets;
+  r.bytes = bytes;
+  r.first_switched = at(first);
+  r.last_switched = at(last);
+  r.tcp_flags = proto == 6 ? 0x1b : 0;
+  return r;
+}
+
+// Flows received from a probe or a router update flows, hosts, networks and applications like
+// the packets they summarise.
+TEST(EngineFlowRecords, BothDirectionsMakeOneFlowWithItsApplication) {
+  NetworkInterface iface(engineConfig({"192.168.1.0/24"}));
+  iface.processFlowRecord(record("192.168.1.10", 40000, "198.51.100.7", 443, 6, 10, 1200, 1, 5));
+  iface.processFlowRecord(record("198.51.100.7", 443, "192.168.1.10", 40000, 6, 8, 9000, 1.1, 5.2));
+  iface.processFlowRecord(record("2001:db8::1", 5353, "2001:db8::53", 53, 17, 1, 80, 2, 2));
+  ASSERT_EQ(countFlows(iface), 2u);
+  const Flow* f = findFlow(iface, "198.51.100.7", 443, 6);
+  ASSERT_NE(f, nullptr);
+  EXPECT_TRUE(f->detection_final);
+  EXPECT_EQ(f->client().ip, ip("192.168.1.10"));
+  EXPECT_EQ(f->c2s.traffic.packets, 10u);
+  EXPECT_EQ(f->c2s.traffic.bytes, 1200u);
+  EXPECT_EQ(f->s2c.traffic.packets, 8u);
+  EXPECT_EQ(f->s2c.traffic.bytes, 9000u);
+  EXPECT_EQ(f->first_seen, at(1));
+  EXPECT_EQ(f->last_seen, at(5.2));
+  EXPECT_EQ(f->c2s.tcp_flags, 0x1b);
+  EXPECT_EQ(iface.classifier().fullName(f->app), "TLS");  // nDPI's guess from the port
+  EXPECT_EQ(iface.classifier().liveInspections(), 0u);
+  const Flow* dns = findFlow(iface, "2001:db8::53", 53, 17);
+  ASSERT_NE(dns, nullptr);
+  EXPECT_EQ(iface.classifier().fullName(dns->app), "DNS");
+
+  iface.advanceClock(at(8));  // roll the flows into hosts, networks, applications
+  const Host* local = findHost(iface, "192.168.1.10");
+  ASSERT_NE(local, nullptr);
+  EXPECT_TRUE(local->local);
+  EXPECT_EQ(local->sent.bytes, 1200u);
+  EXPECT_EQ(local->received.bytes, 9000u);
+  ASSERT_EQ(iface.networks().size(), 1u);
+  EXPECT_EQ(iface.networks()[0].egress.bytes, 1200u);
+  EXPECT_EQ(iface.networks()[0].ingress.bytes, 9000u);
+  const AppTotals apps = sumApplications(iface);
+  EXPECT_EQ(apps.traffic.packets, 10u + 8u + 1u);
+  EXPECT_EQ(apps.traffic.bytes, 1200u + 9000u + 80u);
+  EXPECT_EQ(iface.stats().received.bytes, 1200u + 9000u + 80u);
+  EXPECT_EQ(iface.stats().flow_records, 3u);
+}
+
+TEST(EngineFlowRecords, RecordsOfOneFlowAddUpAndBadOnesAreCounted) {
+  NetworkInterface iface(engineConfig());
+  iface.processFlowRecord(record("10.0.0.1", 1000, "10.0.0.2", 80, 6, 3, 300, 1, 2));
+  iface.processFlowRecord(record("10.0.0.1", 1000, "10.0.0.2", 80, 6, 4, 400, 3, 9));  // the next export
+  FlowRecord empty;  // no addresses: nothing to account it to
+  iface.processFlowRecord(empty);
+  const Flow* f = findFlow(iface, "10.0.0.2", 80, 6);
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->c2s.traffic.packets, 7u);
+  EXPECT_EQ(f->c2s.traffic.bytes, 700u);
+  EXPECT_EQ(f->first_seen, at(1));
+  EXPECT_EQ(f->last_seen, at(9));
+  EXPECT_EQ(iface.stats().flow_records, 3u);
+  EXPECT_EQ(iface.stats().flow_records_invalid, 1u);
+  EXPECT_EQ(countFlows(iface), 1u);
+}
+
+}  // namespace
+}  // namespace netlens
