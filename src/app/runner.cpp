@@ -32,7 +32,6 @@ struct InterfaceRun {
   std::ifstream dump_part;  // several interfaces: this interface's document, read back to merge
   std::thread thread;
   std::atomic<bool> input_done{false};
-  std::atomic<bool> exited{false};
   bool failed = false;
 };
 
@@ -128,7 +127,6 @@ void packetLoop(InterfaceRun& run, Shared& shared, const Options& opt) {
   if (!opt.quiet) printStatus(iface, " (end)");
   iface.shutdown();
   if (run.dump) run.dump->finish(iface);
-  run.exited = true;
 }
 
 // Several interfaces: one document holding each interface's own document.

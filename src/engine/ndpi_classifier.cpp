@@ -167,11 +167,6 @@ void NdpiClassifier::end(Inspection* s) {
   free_list_.push_back(s);
 }
 
-std::string_view NdpiClassifier::protocolCategoryName(uint16_t protocol_id) const {
-  ndpi_protocol p{NDPI_PROTOCOL_UNKNOWN, protocol_id, NDPI_PROTOCOL_CATEGORY_UNSPECIFIED};
-  return categoryName(uint16_t(ndpi_get_proto_category(current_->get(), p)));
-}
-
 std::string NdpiClassifier::fullName(const AppProtocol& p) const {
   std::string scratch;
   return std::string(names_->fullName(p, scratch));

@@ -123,8 +123,6 @@ class NdpiClassifier {
   std::string_view protocolName(uint16_t id) const { return names_->protocol(id); }
   std::string_view categoryName(uint16_t id) const { return names_->category(id); }
   std::shared_ptr<const NameTable> names() const { return names_; }
-  // The category nDPI files a protocol under by default.
-  std::string_view protocolCategoryName(uint16_t protocol_id) const;
   // "master.app" as nDPI prints it (e.g. "TLS.Facebook", "DNS", "Unknown").
   std::string fullName(const AppProtocol& p) const;
   uint16_t numProtocols() const;

@@ -136,6 +136,11 @@ void NetworkInterface::processPacket(const PacketRef& pkt) {
 
   if (d.has_tcp_header) updateTcp(f, dir, from_client, d, idx);
 
+  if (!f.detection_final) inspect(f, d);
+  noteActivity(idx, f);
+}
+
+void NetworkInterface::noteActivity(uint32_t idx, Flow& f) {
   // Keep the recency list roughly ordered at one-second granularity: cheap and enough for
   // expiry and eviction, which work in seconds.
   const uint32_t second = uint32_t(now_ / kMicrosPerSecond);
@@ -143,9 +148,7 @@ void NetworkInterface::processPacket(const PacketRef& pkt) {
     f.last_touch_second = second;
     flows_.touch(idx, f.links.list);
   }
-
-  if (!f.detection_final) inspect(f, d);
-
+  // Rolled into hosts, networks and applications at the next tick.
   if (!f.dirty) {
     f.dirty = true;
     dirty_.push_back(idx);
@@ -204,15 +207,7 @@ void NetworkInterface::processFlowRecord(const FlowRecord& r) {
   account(from_client ? f.s2c : f.c2s, reverse, 0);
   if (r.first_switched && r.first_switched < f.first_seen) f.first_seen = r.first_switched;
   f.last_seen = std::max(f.last_seen, r.last_switched ? r.last_switched : now_);
-  const uint32_t second = uint32_t(now_ / kMicrosPerSecond);
-  if (second != f.last_touch_second) {
-    f.last_touch_second = second;
-    flows_.touch(idx, f.links.list);
-  }
-  if (!f.dirty) {
-    f.dirty = true;
-    dirty_.push_back(idx);
-  }
+  noteActivity(idx, f);
 }
 
 void NetworkInterface::updateTcp(Flow& f, FlowDirectionStats& dir, bool from_client, const DecodedPacket& d,

@@ -146,6 +146,7 @@ class NetworkInterface {
   uint32_t createFlow(const FlowKey& key, uint64_t hash, bool src_is_a, const DecodedPacket& d);
   uint32_t findOrCreateHost(const IpAddress& ip, uint16_t vlan);
   void inspect(Flow& f, const DecodedPacket& d);
+  void noteActivity(uint32_t idx, Flow& f);
   void finishInspection(Flow& f);
   void updateTcp(Flow& f, FlowDirectionStats& dir, bool from_client, const DecodedPacket& d, uint32_t idx);
   void rollUp(Flow& f);

@@ -225,6 +225,5 @@ void WebServer::stop() {
   impl_->threads.clear();
 }
 
-int WebServer::httpPort() const { return impl_->options.http_port; }
 
 }  // namespace netlens::web

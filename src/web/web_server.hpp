@@ -41,7 +41,6 @@ class WebServer {
   // and serves on background threads.
   void start();
   void stop();
-  int httpPort() const;  // the bound port (useful with port 0... not used: 0 means off)
 
  private:
   struct Impl;
