@@ -13,7 +13,7 @@
 #include <thread>
 
 #include "app/privileges.hpp"
-#include "capture/pcap_source.hpp"
+#include "app/sources.hpp"
 #include "engine/json_dump.hpp"
 #include "engine/snapshot.hpp"
 #include "web/web_server.hpp"
@@ -81,6 +81,9 @@ void packetLoop(InterfaceRun& run, Shared& shared, const Options& opt) {
       iface.processPacket(pkt);
       // Between checks of drops, reloads and settings: 4096 packets, unless a reader waits.
       if (++since_check < 4096 && !run.snapshots.wanted()) continue;
+    } else if (r == ReadResult::Records) {
+      for (const FlowRecord& rec : src.records()) iface.processFlowRecord(rec);
+      if (++since_check < 64 && !run.snapshots.wanted()) continue;
     } else if (r == ReadResult::Timeout) {
       if (!src.isFile()) iface.advanceClock(wallClockMicros());
     } else {
@@ -169,7 +172,7 @@ int runNetlens(const Options& opt) {
     }
     for (size_t i = 0; i < opt.interfaces.size(); ++i) {
       auto run = std::make_unique<InterfaceRun>();
-      run->source = openPcapSource(opt.interfaces[i], opt.capture);
+      run->source = openSource(opt.interfaces[i], opt);
       const bool is_file = run->source->isFile();
       run->engine = std::make_unique<NetworkInterface>(
           engineConfigFor(opt, run->source->name(), is_file, run->source->ownNetworks()));

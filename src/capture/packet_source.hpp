@@ -1,15 +1,20 @@
 #pragma once
-// PacketSource: where an interface's packets come from (a capture file, stdin, a live device).
+// PacketSource: where an interface's input comes from: packets (a capture file, stdin, a live
+// device, sampled headers) or flow records (NetFlow/IPFIX/sFlow collectors, ZMQ probes).
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
+
+#include "collect/flow_record.hpp"
 
 #include "core/cidr.hpp"
 #include "engine/network_interface.hpp"
 
 namespace netlens {
 
-enum class ReadResult { Packet, Timeout, End, Error };
+// Packet: `packet` holds one frame. Records: records() holds a batch of flow records.
+enum class ReadResult { Packet, Records, Timeout, End, Error };
 
 struct CaptureDrops {
   uint64_t kernel = 0;
@@ -24,6 +29,8 @@ class PacketSource {
   virtual bool isFile() const = 0;
   // Fills packet (valid until the next call). Live sources return Timeout when idle.
   virtual ReadResult next(PacketRef& packet) = 0;
+  // After next() returned Records: the batch (valid until the next call).
+  virtual std::span<const FlowRecord> records() const { return {}; }
   virtual CaptureDrops drops() = 0;
   virtual std::string lastError() const = 0;
   // Networks the device itself is configured with (live sources only).
