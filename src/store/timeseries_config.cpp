@@ -67,6 +67,7 @@ std::vector<std::pair<uint32_t, uint64_t>> archivesFor(uint32_t step, const std:
 }
 
 std::string defaultDataDir() {
+  if (const char* env = std::getenv("NETLENS_DATA_DIR"); env && *env) return env;
   const char* home = std::getenv("HOME");
   const char* xdg = std::getenv("XDG_DATA_HOME");
   if (geteuid() == 0 || !home) return "/var/lib/netlens";

@@ -34,8 +34,8 @@ std::optional<std::vector<Tier>> parseTiers(const std::string& text, std::string
 // equal to the step becomes the raw archive (keeping the longest of those retentions).
 std::vector<std::pair<uint32_t, uint64_t>> archivesFor(uint32_t step, const std::vector<Tier>& tiers);
 
-// Where netlens keeps its own data when -d is not given: /var/lib/netlens for root, else the
-// user's XDG data directory.
+// Where netlens keeps its own data when -d is not given: $NETLENS_DATA_DIR when set, else
+// /var/lib/netlens for root and the user's XDG data directory for others.
 std::string defaultDataDir();
 
 }  // namespace netlens::store

@@ -19,6 +19,7 @@ constexpr DsSpec kStatsDs[] = {{"flows", true}, {"hosts", true}, {"local_hosts",
 constexpr DsSpec kBytesDs[] = {{"bytes", false}};
 constexpr DsSpec kHostDs[] = {{"bytes_sent", false}, {"bytes_rcvd", false}, {"packets", false}, {"flows", true}};
 constexpr size_t kMaxBatchesPerRound = 600;
+constexpr uint64_t kMaxPoints = 20000;
 
 double seconds(std::chrono::steady_clock::duration d) { return std::chrono::duration<double>(d).count(); }
 }  // namespace
@@ -363,9 +364,17 @@ std::optional<SeriesData> TimeseriesStore::fetch(uint32_t iface, const SeriesRef
   if (out.data_end == 0) std::ifstream(dir + "/data_end") >> out.data_end;  // written by an earlier run
   if (to == 0) to = out.data_end && out.data_end < out.last_update ? out.data_end : out.last_update;
   if (from == 0 || from >= to) from = to > 3600 ? to - 3600 : 0;
-  if (resolution == 0) resolution = std::max<uint32_t>(1, (to - from) / 1000);
+  // Nothing is kept before the longest retention or after the newest row.
+  uint64_t keep = 0;
+  for (const Tier& t : config_.tiers) keep = std::max(keep, t.keep + t.resolution);
+  if (out.last_update > keep && from < out.last_update - keep) from = uint32_t(out.last_update - keep);
+  if (to > out.last_update + 86400) to = out.last_update + 86400;
+  if (from >= to) from = to > 1 ? to - 1 : 0;
   out.from = from;
   out.to = to;
+  if (resolution == 0) resolution = std::max<uint32_t>(1, (to - from) / 1000);
+  // A bounded answer, whatever the range: at most kMaxPoints rows.
+  resolution = std::max<uint32_t>(resolution, uint32_t((uint64_t(to - from) + kMaxPoints - 1) / kMaxPoints));
   auto data = rrdFetch(path, from, to, resolution, error);
   if (!data) return std::nullopt;
   std::vector<size_t> cols;
