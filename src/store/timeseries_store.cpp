@@ -78,6 +78,8 @@ TimeseriesStore::TimeseriesStore(TimeseriesConfig config, std::vector<std::strin
     IfaceState s;
     s.dir = config_.dir + "/" + encodeName(n);
     s.activity = std::make_unique<ActivityMap>(s.dir + "/activity", config_.activity_keep_hours);
+    uint32_t start = 0;
+    if (std::ifstream(s.dir + "/data_start") >> start) s.data_start = start;
     ifaces_.push_back(std::move(s));
   }
   stats_.queue_limit = config_.queue_limit;
@@ -264,6 +266,12 @@ void TimeseriesStore::process(SeriesBatch& b) {
   const std::string& dir = st.dir;
   const uint32_t i = b.iface;
   if (b.has_second) {
+    if (st.data_start == 0) {
+      st.data_start = b.second;
+      std::error_code ec;
+      fs::create_directories(dir, ec);
+      std::ofstream(dir + "/data_start", std::ios::trunc) << b.second << "\n";
+    }
     addUpdate(i, dir + "/traffic.rrd", 1, kTrafficDs, b.second, {b.bytes, b.packets});
     st.activity->add(b.second, b.active_hosts);
   }
@@ -361,6 +369,7 @@ std::optional<SeriesData> TimeseriesStore::fetch(uint32_t iface, const SeriesRef
   const time_t last = rrdLast(path);
   out.last_update = last > 0 ? uint32_t(last) : 0;
   out.data_end = ifaces_[iface].data_end.load();
+  out.data_start = ifaces_[iface].data_start.load();
   if (out.data_end == 0) std::ifstream(dir + "/data_end") >> out.data_end;  // written by an earlier run
   if (to == 0) to = out.data_end && out.data_end < out.last_update ? out.data_end : out.last_update;
   if (from == 0 || from >= to) from = to > 3600 ? to - 3600 : 0;
@@ -391,6 +400,9 @@ std::optional<SeriesData> TimeseriesStore::fetch(uint32_t iface, const SeriesRef
     double v = 0;
     for (size_t c : cols) v += data->values[r * data->ds.size() + c];
     if (t + out.step <= from || t > to) continue;
+    // Before the interface's first second nothing was seen: unknown rather than the zeros the
+    // file starts with (they only complete its first consolidated rows).
+    if (t + out.step <= out.data_start) v = NAN;
     out.points.emplace_back(t, v);
   }
   return out;

@@ -64,6 +64,7 @@ struct SeriesData {
   uint32_t from = 0, to = 0;   // the range asked (defaults filled in)
   uint32_t last_update = 0;    // the end of the newest step in the file (rows after a capture's end are zeros)
   uint32_t data_end = 0;       // the end of the newest second of traffic written for the interface
+  uint32_t data_start = 0;     // the interface's first second: points before it are unknown (null), not zero
   std::vector<std::pair<uint32_t, double>> points;  // [interval start, rate per second or level]; NaN: unknown
 };
 
@@ -117,9 +118,11 @@ class TimeseriesStore : public SeriesQueue {
     std::unordered_map<HostKey, HostState, HostKeyHash> hosts;
     std::atomic<uint32_t> data_end{0};  // end of the newest second written (also in <dir>/data_end)
     uint32_t written_end = 0;
+    std::atomic<uint32_t> data_start{0};  // the first second ever written (also in <dir>/data_start)
     IfaceState() = default;
     IfaceState(IfaceState&& o) noexcept
-        : dir(std::move(o.dir)), activity(std::move(o.activity)), hosts(std::move(o.hosts)), data_end(o.data_end.load()), written_end(o.written_end) {}
+        : dir(std::move(o.dir)), activity(std::move(o.activity)), hosts(std::move(o.hosts)), data_end(o.data_end.load()), written_end(o.written_end),
+          data_start(o.data_start.load()) {}
   };
 
   void run();

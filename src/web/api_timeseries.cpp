@@ -104,14 +104,32 @@ void writeSummary(JsonWriter& w, const store::SeriesSummary& s) {
   w.endObject();
 }
 
+// A fetch where only the length of the range may be known: the end comes from the data.
+std::optional<store::SeriesData> fetchSpan(const store::TimeseriesStore& ts, uint32_t iface, const store::SeriesRef& ref,
+                                           uint32_t from, uint32_t to, std::optional<uint64_t> span, uint32_t resolution,
+                                           std::string* error) {
+  if (!span) return ts.fetch(iface, ref, from, to, resolution, error);
+  if (to == 0) {
+    auto probe = ts.fetch(iface, ref, 0, 0, 3600, error);  // learns where the data ends
+    if (!probe) return probe;
+    to = probe->to;
+  }
+  return ts.fetch(iface, ref, to > *span ? uint32_t(to - *span) : 1, to, resolution, error);
+}
+
 ApiResult seriesAnswer(const store::TimeseriesStore& ts, const std::vector<WebInterface>& ifaces, const httplib::Request& req) {
   std::string error;
   auto entity = parseEntity(req.get_param_value("entity"), ifaces, &error);
   if (!entity) return apiError(req.has_param("entity") ? 404 : 400, req.has_param("entity") ? error : "entity is required");
-  const auto from = number(req, "from", 0), to = number(req, "to", 0), resolution = number(req, "resolution", 0),
-             top = number(req, "top", 10);
-  if (!from || !to || !resolution || !top || *from > UINT32_MAX || *to > UINT32_MAX || *resolution > 86400 * 7)
-    return apiError(400, "from, to (seconds since the epoch), resolution (seconds) and top must be whole numbers");
+  auto from = number(req, "from", 0);
+  const auto to = number(req, "to", 0), resolution = number(req, "resolution", 0), top = number(req, "top", 10),
+             span = number(req, "span", 0);
+  if (!from || !to || !resolution || !top || !span || *from > UINT32_MAX || *to > UINT32_MAX ||
+      *resolution > 86400 * 7 || *span > 400ULL * 86400)
+    return apiError(400, "from, to (seconds since the epoch), span and resolution (seconds) and top must be whole numbers");
+  // span without from: the last `span` seconds before `to` (the end of the data by default).
+  std::optional<uint64_t> span_only;
+  if (*span && !req.has_param("from")) span_only = *span;
   if (*to && *from && *from >= *to) return apiError(400, "from must be before to");
   std::string metric = req.get_param_value("metric");
   if (!entity->metric_prefix.empty()) {
@@ -129,7 +147,7 @@ ApiResult seriesAnswer(const store::TimeseriesStore& ts, const std::vector<WebIn
   }
   auto describe = [](JsonWriter& w, const store::SeriesData& d) {
     w.field("unit", d.unit).field("kind", d.gauge ? "gauge" : "counter").field("step", d.step);
-    w.field("from", d.from).field("to", d.to).field("last_update", d.last_update).field("data_end", d.data_end);
+    w.field("from", d.from).field("to", d.to).field("last_update", d.last_update).field("data_start", d.data_start).field("data_end", d.data_end);
   };
   // Several series at once (stacked charts): the entity's applications or L4 protocols.
   if (metric == "app:*" || metric == "l4:*") {
@@ -144,7 +162,7 @@ ApiResult seriesAnswer(const store::TimeseriesStore& ts, const std::vector<WebIn
       if (m.compare(0, prefix.size(), prefix) != 0) continue;
       store::SeriesRef ref = entity->ref;
       ref.metric = m;
-      auto d = ts.fetch(entity->iface, ref, uint32_t(*from), uint32_t(*to), uint32_t(*resolution), &error);
+      auto d = fetchSpan(ts, entity->iface, ref, uint32_t(*from), uint32_t(*to), span_only, uint32_t(*resolution), &error);
       if (!d) continue;
       auto s = store::summarize(d->points, d->step, d->gauge);
       all.push_back({m, std::move(*d), s});
@@ -167,7 +185,7 @@ ApiResult seriesAnswer(const store::TimeseriesStore& ts, const std::vector<WebIn
   }
   store::SeriesRef ref = entity->ref;
   ref.metric = metric;
-  auto d = ts.fetch(entity->iface, ref, uint32_t(*from), uint32_t(*to), uint32_t(*resolution), &error);
+  auto d = fetchSpan(ts, entity->iface, ref, uint32_t(*from), uint32_t(*to), span_only, uint32_t(*resolution), &error);
   if (!d) return apiError(404, error);
   w.beginObject().field("entity", entity_text).field("metric", metric);
   describe(w, *d);
