@@ -1,5 +1,9 @@
 #include "store/timeseries_store.hpp"
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -18,7 +22,9 @@ constexpr DsSpec kTrafficDs[] = {{"bytes", false}, {"packets", false}};
 constexpr DsSpec kStatsDs[] = {{"flows", true}, {"hosts", true}, {"local_hosts", true}, {"drops", false}};
 constexpr DsSpec kBytesDs[] = {{"bytes", false}};
 constexpr DsSpec kHostDs[] = {{"bytes_sent", false}, {"bytes_rcvd", false}, {"packets", false}, {"flows", true}};
-constexpr size_t kMaxBatchesPerRound = 600;
+// A round takes what is queued, up to this many samples: when the writer lags behind (a capture
+// file read faster than real time), one rrd_update then carries several steps of a file.
+constexpr size_t kMaxSamplesPerRound = 4'000'000;
 constexpr uint64_t kMaxPoints = 20000;
 
 double seconds(std::chrono::steady_clock::duration d) { return std::chrono::duration<double>(d).count(); }
@@ -91,7 +97,11 @@ void TimeseriesStore::start() {
   std::error_code ec;
   fs::create_directories(config_.dir, ec);
   if (ec) throw std::runtime_error("time series: cannot create " + config_.dir + ": " + ec.message());
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    // The writer yields to the packet threads when they compete for a core.
+    setpriority(PRIO_PROCESS, pid_t(syscall(SYS_gettid)), 19);
+    run();
+  });
 }
 
 void TimeseriesStore::stop() {
@@ -141,7 +151,9 @@ void TimeseriesStore::run() {
       std::unique_lock lock(mu_);
       cv_.wait_for(lock, std::chrono::seconds(5), [&] { return stopping_ || !queue_.empty(); });
       stopping = stopping_;
-      while (!queue_.empty() && work.size() < kMaxBatchesPerRound) {
+      size_t taken = 0;
+      while (!queue_.empty() && taken < kMaxSamplesPerRound) {
+        taken += queue_.front()->cost();
         queued_cost_ -= queue_.front()->cost();
         work.push_back(std::move(queue_.front()));
         queue_.pop_front();
