@@ -232,6 +232,7 @@ int runNetlens(const Options& opt) {
         web_server.reset();
       }
     }
+    if (!opt.user.empty() && timeseries) timeseries->giveTo(opt.user);  // it writes after -U
     if (!opt.user.empty()) dropPrivileges(opt.user);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "netlens: %s\n", e.what());

@@ -1,5 +1,6 @@
 #include "store/timeseries_store.hpp"
 
+#include <pwd.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -104,6 +105,15 @@ void TimeseriesStore::start() {
   });
 }
 
+void TimeseriesStore::giveTo(const std::string& user) {
+  const passwd* pw = getpwnam(user.c_str());
+  if (!pw) return;  // dropPrivileges says what is wrong
+  std::error_code ec;
+  if (::chown(config_.dir.c_str(), pw->pw_uid, pw->pw_gid) != 0) return;
+  for (auto it = fs::recursive_directory_iterator(config_.dir, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+    if (::lchown(it->path().c_str(), pw->pw_uid, pw->pw_gid) != 0) break;
+}
+
 void TimeseriesStore::stop() {
   {
     std::lock_guard lock(mu_);
@@ -163,6 +173,7 @@ void TimeseriesStore::run() {
     const auto t0 = std::chrono::steady_clock::now();
     for (auto& b : work) process(*b);
     flushFiles();
+    forgetIdle(newest_);
     for (IfaceState& s : ifaces_) {
       if (s.data_end == s.written_end) continue;
       s.written_end = s.data_end;
@@ -230,6 +241,8 @@ void TimeseriesStore::addUpdate(uint32_t iface, const std::string& path, uint32_
     }
   }
   const uint32_t end = start + step;
+  f.touched = end;
+  newest_ = std::max(newest_, end);
   if (end <= f.last) {
     ++w_.skipped_past;
     return;
@@ -248,6 +261,13 @@ void TimeseriesStore::addUpdate(uint32_t iface, const std::string& path, uint32_
   if (start > f.last) f.pending.push_back(text(start, true));
   f.pending.push_back(text(end, false));
   f.last = end;
+}
+
+void TimeseriesStore::forgetIdle(uint32_t now) {
+  if (now < last_sweep_ + 600) return;
+  last_sweep_ = now;
+  std::erase_if(files_, [&](const auto& kv) { return kv.second.pending.empty() && kv.second.touched + 3600 < now; });
+  for (IfaceState& s : ifaces_) std::erase_if(s.hosts, [&](const auto& kv) { return kv.second.seen + 3600 < now; });
 }
 
 void TimeseriesStore::flushFiles() {
@@ -301,7 +321,8 @@ void TimeseriesStore::process(SeriesBatch& b) {
     auto delta = [](uint64_t now, uint64_t before) { return now >= before ? now - before : now; };
     for (const HostSample& h : hs.hosts) {
       HostState& prev = st.hosts[h.key];
-      if (prev.first_seen != h.first_seen) prev = HostState{h.first_seen};  // a new host, or back after expiring
+      if (prev.first_seen != h.first_seen) prev = HostState{0, h.first_seen};  // a new host, or back after expiring
+      prev.seen = hs.start + hs.step;
       const uint64_t ds = delta(h.sent_bytes, prev.sent), dr = delta(h.rcvd_bytes, prev.rcvd),
                      dp = delta(h.packets, prev.packets);
       const std::string hdir = dir + "/hosts/" + encodeName(hostKeyText(h.key));
