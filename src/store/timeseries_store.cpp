@@ -134,6 +134,7 @@ bool TimeseriesStore::offer(std::unique_ptr<SeriesBatch> batch) {
       return false;
     }
     queued_cost_ += cost;
+    stats_.queue_peak = std::max<uint64_t>(stats_.queue_peak, queued_cost_);
     queue_.push_back(std::move(batch));
   }
   cv_.notify_one();

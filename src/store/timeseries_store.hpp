@@ -38,6 +38,7 @@ namespace netlens::store {
 struct WriterStats {
   uint64_t queued_samples = 0;   // waiting for the writer now
   uint64_t queue_limit = 0;
+  uint64_t queue_peak = 0;       // the most samples ever waiting
   uint64_t batches = 0;          // handed over by packet threads
   uint64_t dropped_batches = 0;  // queue full: not written
   uint64_t dropped_samples = 0;

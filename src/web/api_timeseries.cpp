@@ -256,7 +256,7 @@ void registerTimeseriesRoutes(httplib::Server& s, const std::vector<WebInterface
     w.key("tiers").beginArray();
     for (const store::Tier& t : ts->config().tiers) w.beginObject().field("resolution", t.resolution).field("keep", t.keep).endObject();
     w.endArray();
-    w.key("queue").beginObject().field("samples", st.queued_samples).field("limit", st.queue_limit)
+    w.key("queue").beginObject().field("samples", st.queued_samples).field("limit", st.queue_limit).field("peak", st.queue_peak)
         .field("batches", st.batches).field("dropped_batches", st.dropped_batches).field("dropped_samples", st.dropped_samples)
         .endObject();
     w.key("writer").beginObject().field("idle", ts->idle()).field("rrd_updates", st.rrd_updates)

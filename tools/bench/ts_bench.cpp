@@ -248,11 +248,11 @@ int run(const std::string& pcap, int runs, const std::string& tier_spec) {
     best_with = std::min(best_with, b.seconds);
     cpu_with = std::min(cpu_with, b.cpu);
     std::printf("run %d with writer:    %lu packets in %.3f s = %.0f packets/s (packet thread CPU %.3f s; load average %.1f); writer: %lu RRD updates in %.1f s busy "
-                "(%.0f updates/s), drained %.1f s after the input ended, %lu samples dropped, %lu errors%s%s\n",
+                "(%.0f updates/s), drained %.1f s after the input ended, queue peak %lu samples, %lu dropped, %lu errors%s%s\n",
                 i + 1, (unsigned long)b.packets, b.seconds, double(b.packets) / b.seconds, b.cpu, loadAverage(),
                 (unsigned long)b.writer.rrd_updates,
                 b.writer.writer_busy_seconds, double(b.writer.rrd_updates) / std::max(1e-9, b.writer.writer_busy_seconds),
-                b.drain_seconds, (unsigned long)b.writer.dropped_samples, (unsigned long)b.writer.errors,
+                b.drain_seconds, (unsigned long)b.writer.queue_peak, (unsigned long)b.writer.dropped_samples, (unsigned long)b.writer.errors,
                 b.writer.errors ? ": " : "", b.writer.last_error.c_str());
     std::fflush(stdout);
     last = b;
