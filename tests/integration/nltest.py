@@ -407,3 +407,9 @@ def wait_for(what, probe, timeout=20, interval=0.2):
             last = e
         time.sleep(interval)
     raise Failure(f"{what}: not within {timeout} s" + (f" ({last})" if last else ""))
+
+
+def basic(user, password):
+    """An HTTP Basic Authorization header."""
+    import base64
+    return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
