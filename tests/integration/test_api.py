@@ -8,8 +8,6 @@ import json
 import os
 import struct
 import time
-import urllib.error
-import urllib.request
 
 import nltest
 from nltest import Failure, check, check_eq, free_port, http
