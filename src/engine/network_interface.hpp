@@ -20,6 +20,7 @@
 #include "engine/flow_sink.hpp"
 #include "engine/host.hpp"
 #include "engine/ndpi_classifier.hpp"
+#include "engine/tick_observer.hpp"
 
 namespace netlens {
 
@@ -108,6 +109,8 @@ class NetworkInterface {
   // Final stop: every remaining flow ends (reason Shutdown) and reaches the flow sinks.
   void shutdown();
   void addFlowSink(FlowSink* sink) { sinks_.push_back(sink); }
+  // Called at the end of every second of engine time (ticks are aligned to whole seconds).
+  void addTickObserver(TickObserver* o) { tick_observers_.push_back(o); }
   void setCaptureDrops(uint64_t kernel, uint64_t interface) {
     stats_.kernel_drops = kernel;
     stats_.interface_drops = interface;
@@ -128,6 +131,7 @@ class NetworkInterface {
   Micros now() const { return now_; }
   uint32_t activeFlows() const { return flows_.size(); }
   uint32_t activeHosts() const { return hosts_.size(); }
+  uint32_t activeLocalHosts() const;
   const Host* host(uint32_t idx) const { return idx == kNoHost ? nullptr : &hosts_[idx]; }
 
   template <typename F>
@@ -156,6 +160,7 @@ class NetworkInterface {
   bool evictOneHost();
   void releaseHost(uint32_t idx);
   void tick();
+  void notifyTick(uint32_t second, uint32_t now_second, bool final);
   void expireFlows();
   void expireHosts();
   int16_t networkOf(const IpAddress& ip) const;
@@ -175,6 +180,9 @@ class NetworkInterface {
   Micros next_tick_ = 0;
   Micros last_tick_ = 0;
   TrafficCounter traffic_at_last_tick_;
+  std::vector<TickObserver*> tick_observers_;
+  std::vector<uint32_t> active_local_hosts_;  // local hosts with traffic since the last tick
+  uint32_t tick_seq_ = 1;
   Micros flow_idle_ = 0, tcp_closed_ = 0, local_host_idle_ = 0, remote_host_idle_ = 0;
 };
 

@@ -11,6 +11,7 @@
 
 #include "core/json_writer.hpp"
 #include "netlens_version.hpp"
+#include "web/api_timeseries.hpp"
 #include "web/api_v1.hpp"
 #include "web/metrics.hpp"
 #include "web/ntopng_compat.hpp"
@@ -168,6 +169,7 @@ struct WebServer::Impl {
       res.set_content(prometheusMetrics(all, facts), "text/plain; version=0.0.4; charset=utf-8");
     });
     registerNtopngCompat(s, interfaces, started);
+    registerTimeseriesRoutes(s, interfaces, options.timeseries);
     s.Get("/api/v1/openapi.json", [](const httplib::Request&, httplib::Response& res) {
       res.set_content(openApiDocument(), "application/json");
     });
