@@ -12,6 +12,7 @@
 #include "core/counters.hpp"
 #include "core/flow_key.hpp"
 #include "core/timestamp.hpp"
+#include "collect/collector_stats.hpp"
 #include "collect/flow_record.hpp"
 #include "decode/decoded_packet.hpp"
 #include "engine/engine_config.hpp"
@@ -85,6 +86,7 @@ struct InterfaceSummary {
   std::vector<AppStats> applications;  // by nDPI protocol id
   std::vector<NetworkStats> networks;
   std::shared_ptr<const NameTable> names;
+  std::shared_ptr<const CollectorStats> collector;  // flow collectors only: exporters, agents
 };
 
 class NetworkInterface {
@@ -98,7 +100,10 @@ class NetworkInterface {
   void processPacket(const PacketRef& packet);
   // A flow exported by a probe or a router (NetFlow/IPFIX, ...): it updates flows, hosts,
   // networks and applications exactly like the packets it summarises would have. Its
-  // application is nDPI's guess from ports and addresses.
+  // application is nDPI's guess from ports and addresses. The clock is the caller's (a
+  // collector's is wall time): the record's own times set the flow's first/last seen only when
+  // they are sane against it (exporters' clocks can be wrong, replays carry old times); a record
+  // always counts. Only an engine whose clock has not started takes it from the record.
   void processFlowRecord(const FlowRecord& record);
   // Moves the engine's clock (packet time for files, wall time for idle live sources) and runs
   // the periodic work when a second has passed.
@@ -108,6 +113,8 @@ class NetworkInterface {
   // Final stop: every remaining flow ends (reason Shutdown) and reaches the flow sinks.
   void shutdown();
   void addFlowSink(FlowSink* sink) { sinks_.push_back(sink); }
+  // A flow collector's statistics, copied into every summary (read on the packet thread).
+  void setCollector(const CollectorStatsProvider* collector) { collector_ = collector; }
   void setCaptureDrops(uint64_t kernel, uint64_t interface) {
     stats_.kernel_drops = kernel;
     stats_.interface_drops = interface;
@@ -175,6 +182,7 @@ class NetworkInterface {
   Micros next_tick_ = 0;
   Micros last_tick_ = 0;
   TrafficCounter traffic_at_last_tick_;
+  const CollectorStatsProvider* collector_ = nullptr;
   Micros flow_idle_ = 0, tcp_closed_ = 0, local_host_idle_ = 0, remote_host_idle_ = 0;
 };
 
