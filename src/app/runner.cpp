@@ -85,6 +85,7 @@ void packetLoop(InterfaceRun& run, Shared& shared, const Options& opt) {
       // Between checks of drops, reloads and settings: 4096 packets, unless a reader waits.
       if (++since_check < 4096 && !run.snapshots.wanted()) continue;
     } else if (r == ReadResult::Records) {
+      if (!src.isFile()) iface.advanceClock(wallClockMicros());  // a collector's clock: wall time
       for (const FlowRecord& rec : src.records()) iface.processFlowRecord(rec);
       if (++since_check < 64 && !run.snapshots.wanted()) continue;
     } else if (r == ReadResult::Timeout) {
@@ -180,6 +181,7 @@ int runNetlens(const Options& opt) {
       const bool is_file = run->source->isFile();
       run->engine = std::make_unique<NetworkInterface>(
           engineConfigFor(opt, run->source->name(), is_file, run->source->ownNetworks()));
+      if (auto* c = dynamic_cast<const CollectorStatsProvider*>(run->source.get())) run->engine->setCollector(c);
       if (!opt.dump_json.empty()) {
         run->dump_path = opt.interfaces.size() == 1 ? opt.dump_json : opt.dump_json + ".part" + std::to_string(i);
         run->dump = std::make_unique<JsonDump>(run->dump_path);

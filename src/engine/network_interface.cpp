@@ -77,6 +77,7 @@ InterfaceSummary NetworkInterface::summary() const {
   s.applications = apps_;
   s.networks = networks_;
   s.names = classifier_.names();
+  if (collector_) s.collector = collector_->collectorStats();
   return s;
 }
 
@@ -155,8 +156,25 @@ void NetworkInterface::noteActivity(uint32_t idx, Flow& f) {
   }
 }
 
+namespace {
+// How far a record's times may stray from the collector's clock and still be the flow's: a
+// little ahead (clocks differ by a few seconds), and behind by up to an hour for the last packet
+// (exporters' active timeouts are at most that) and a day for the first (long flows).
+constexpr Micros kRecordFutureSkew = 10 * kMicrosPerSecond;
+constexpr Micros kRecordMaxAge = 3600 * kMicrosPerSecond;
+constexpr Micros kRecordMaxDuration = 86400 * kMicrosPerSecond;
+}  // namespace
+
 void NetworkInterface::processFlowRecord(const FlowRecord& r) {
-  advanceClock(r.last_switched > now_ ? r.last_switched : now_);
+  if (now_ == 0) advanceClock(r.last_switched ? r.last_switched : r.first_switched);
+  // The record's times where sane, else the clock's.
+  const bool last_sane = r.last_switched != 0 && r.last_switched <= now_ + kRecordFutureSkew &&
+                         r.last_switched + kRecordMaxAge >= now_;
+  const Micros last = last_sane ? r.last_switched : now_;
+  const Micros first = last_sane && r.first_switched != 0 && r.first_switched <= last &&
+                               last - r.first_switched <= kRecordMaxDuration
+                           ? r.first_switched
+                           : last;
   ++stats_.flow_records;
   if (r.ip_version == 0 || r.src_ip.empty() || r.dst_ip.empty()) {
     ++stats_.flow_records_invalid;
@@ -191,7 +209,8 @@ void NetworkInterface::processFlowRecord(const FlowRecord& r) {
     f.inspection = nullptr;
     f.app = classifier_.guess(r.l4_proto, r.src_ip, r.src_port, r.dst_ip, r.dst_port);
     f.detection_final = true;
-    f.first_seen = r.first_switched ? r.first_switched : now_;
+    f.first_seen = first;
+    f.last_seen = last;
   }
   Flow& f = flows_[idx];
   const bool from_client = src_is_a == f.client_is_a;
@@ -199,14 +218,13 @@ void NetworkInterface::processFlowRecord(const FlowRecord& r) {
     if (t.empty()) return;
     dir.traffic.add(t);
     dir.tcp_flags |= flags;
-    if (dir.first_seen == 0 || (r.first_switched && r.first_switched < dir.first_seen))
-      dir.first_seen = r.first_switched ? r.first_switched : now_;
-    dir.last_seen = std::max(dir.last_seen, r.last_switched ? r.last_switched : now_);
+    if (dir.first_seen == 0 || first < dir.first_seen) dir.first_seen = first;
+    dir.last_seen = std::max(dir.last_seen, last);
   };
   account(from_client ? f.c2s : f.s2c, forward, r.tcp_flags);
   account(from_client ? f.s2c : f.c2s, reverse, 0);
-  if (r.first_switched && r.first_switched < f.first_seen) f.first_seen = r.first_switched;
-  f.last_seen = std::max(f.last_seen, r.last_switched ? r.last_switched : now_);
+  if (first < f.first_seen) f.first_seen = first;
+  f.last_seen = std::max(f.last_seen, last);
   noteActivity(idx, f);
 }
 

@@ -12,6 +12,7 @@
 #include "core/counters.hpp"
 #include "core/flow_key.hpp"
 #include "core/timestamp.hpp"
+#include "collect/collector_stats.hpp"
 #include "collect/flow_record.hpp"
 #include "decode/decoded_packet.hpp"
 #include "engine/engine_config.hpp"
@@ -86,6 +87,7 @@ struct InterfaceSummary {
   std::vector<AppStats> applications;  // by nDPI protocol id
   std::vector<NetworkStats> networks;
   std::shared_ptr<const NameTable> names;
+  std::shared_ptr<const CollectorStats> collector;  // flow collectors only: exporters, agents
 };
 
 class NetworkInterface {
@@ -99,7 +101,10 @@ class NetworkInterface {
   void processPacket(const PacketRef& packet);
   // A flow exported by a probe or a router (NetFlow/IPFIX, ...): it updates flows, hosts,
   // networks and applications exactly like the packets it summarises would have. Its
-  // application is nDPI's guess from ports and addresses.
+  // application is nDPI's guess from ports and addresses. The clock is the caller's (a
+  // collector's is wall time): the record's own times set the flow's first/last seen only when
+  // they are sane against it (exporters' clocks can be wrong, replays carry old times); a record
+  // always counts. Only an engine whose clock has not started takes it from the record.
   void processFlowRecord(const FlowRecord& record);
   // Moves the engine's clock (packet time for files, wall time for idle live sources) and runs
   // the periodic work when a second has passed.
@@ -111,6 +116,8 @@ class NetworkInterface {
   void addFlowSink(FlowSink* sink) { sinks_.push_back(sink); }
   // Called at the end of every second of engine time (ticks are aligned to whole seconds).
   void addTickObserver(TickObserver* o) { tick_observers_.push_back(o); }
+  // A flow collector's statistics, copied into every summary (read on the packet thread).
+  void setCollector(const CollectorStatsProvider* collector) { collector_ = collector; }
   void setCaptureDrops(uint64_t kernel, uint64_t interface) {
     stats_.kernel_drops = kernel;
     stats_.interface_drops = interface;
@@ -183,6 +190,7 @@ class NetworkInterface {
   std::vector<TickObserver*> tick_observers_;
   std::vector<uint32_t> active_local_hosts_;  // local hosts with traffic since the last tick
   uint32_t tick_seq_ = 1;
+  const CollectorStatsProvider* collector_ = nullptr;
   Micros flow_idle_ = 0, tcp_closed_ = 0, local_host_idle_ = 0, remote_host_idle_ = 0;
 };
 

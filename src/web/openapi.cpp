@@ -53,6 +53,12 @@ std::string build() {
       {"/api/v1/interfaces/{id}/applications", "traffic and flows per application", {kIface}},
       {"/api/v1/interfaces/{id}/l4protocols", "traffic per L4 protocol", {kIface}},
       {"/api/v1/interfaces/{id}/networks", "local networks: ingress, egress, inner traffic, hosts, flows", {kIface}},
+      {"/api/v1/interfaces/{id}/exporters",
+       "flow collectors (netflow://, sflow://): the socket's totals and drops, per exporter (sFlow: agent) "
+       "datagrams, flows, packets, bytes, templates, template errors, unknown template sets, malformed "
+       "datagrams, flows or datagrams lost (sequence numbers), last seen; sFlow agents' interface counters. "
+       "collector is null for packet sources",
+       {kIface}},
       {"/api/v1/interfaces/{id}/top_talkers",
        "the hosts and applications with the most traffic",
        {kIface, {"n", "query", "integer", "how many (1-100, default 10)"}}},
