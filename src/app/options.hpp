@@ -7,6 +7,7 @@
 
 #include "capture/pcap_source.hpp"
 #include "engine/engine_config.hpp"
+#include "export/export_options.hpp"
 #include "web/web_server.hpp"
 
 namespace netlens {
@@ -35,6 +36,7 @@ struct Options {
   bool quiet = false;
   uint32_t status_interval_s = 10;
   WebSettings web;
+  FlowIoOptions flow_io;  // ZMQ collection and flow export
 };
 
 struct ParseOutcome {

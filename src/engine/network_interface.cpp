@@ -189,7 +189,8 @@ void NetworkInterface::processFlowRecord(const FlowRecord& r) {
     Flow& f = flows_[idx];
     classifier_.end(f.inspection);  // nDPI never sees these packets
     f.inspection = nullptr;
-    f.app = classifier_.guess(r.l4_proto, r.src_ip, r.src_port, r.dst_ip, r.dst_port);
+    const std::optional<AppProtocol> probe_app = probeApplication(r);
+    f.app = probe_app ? *probe_app : classifier_.guess(r.l4_proto, r.src_ip, r.src_port, r.dst_ip, r.dst_port);
     f.detection_final = true;
     f.first_seen = r.first_switched ? r.first_switched : now_;
   }
@@ -203,11 +204,27 @@ void NetworkInterface::processFlowRecord(const FlowRecord& r) {
       dir.first_seen = r.first_switched ? r.first_switched : now_;
     dir.last_seen = std::max(dir.last_seen, r.last_switched ? r.last_switched : now_);
   };
+  if (r.details) f.details = r.details;  // what the probe knows (server name, processes)
   account(from_client ? f.c2s : f.s2c, forward, r.tcp_flags);
   account(from_client ? f.s2c : f.c2s, reverse, 0);
   if (r.first_switched && r.first_switched < f.first_seen) f.first_seen = r.first_switched;
   f.last_seen = std::max(f.last_seen, r.last_switched ? r.last_switched : now_);
   noteActivity(idx, f);
+}
+
+std::optional<AppProtocol> NetworkInterface::probeApplication(const FlowRecord& r) {
+  if (r.has(FlowField::L7Name))
+    if (auto p = app_names_.find(classifier_.names(), r.l7_name)) return p;
+  if (r.has(FlowField::L7Ids)) {
+    // Numbers are nDPI's: right when the probe runs the same nDPI, checked to be in range.
+    const size_t n = classifier_.names()->protocols.size();
+    if (r.l7_master < n && r.l7_app < n) {
+      AppProtocol p{r.l7_master, r.l7_app};
+      p.category = classifier_.names()->protocolCategory(p.accounted());
+      return p;
+    }
+  }
+  return std::nullopt;
 }
 
 void NetworkInterface::updateTcp(Flow& f, FlowDirectionStats& dir, bool from_client, const DecodedPacket& d,

@@ -14,6 +14,7 @@
 #include "core/timestamp.hpp"
 #include "collect/flow_record.hpp"
 #include "decode/decoded_packet.hpp"
+#include "engine/app_names.hpp"
 #include "engine/engine_config.hpp"
 #include "engine/entry_table.hpp"
 #include "engine/flow.hpp"
@@ -54,6 +55,14 @@ struct TableCounters {
   uint64_t dropped = 0;  // not created: table full and nothing could be evicted
 };
 
+// A counter of what feeds or drains an interface besides packets: a collector's messages, an
+// exporter's queue. Names are static strings; e.g. {"zmq_export", "dropped_queue_full", 3}.
+struct IoCounter {
+  const char* group;
+  const char* name;
+  uint64_t value;
+};
+
 struct InterfaceStats {
   TrafficCounter received;  // every frame the source delivered (captured length)
   TrafficCounter ipv4, ipv6;  // frames that became flow packets
@@ -73,6 +82,7 @@ struct InterfaceStats {
   Throughput throughput;
   Micros first_packet = 0;
   Micros last_packet = 0;
+  std::vector<IoCounter> io;  // collector and exporter counters, by group (see IoCounter)
 };
 
 // The interface-level part of the state, copied in one go (small: no flows, no hosts).
@@ -98,7 +108,8 @@ class NetworkInterface {
   void processPacket(const PacketRef& packet);
   // A flow exported by a probe or a router (NetFlow/IPFIX, ...): it updates flows, hosts,
   // networks and applications exactly like the packets it summarises would have. Its
-  // application is nDPI's guess from ports and addresses.
+  // application is the probe's (L7_PROTO), by name when the probe sent one, else by number;
+  // without one, nDPI's guess from ports and addresses.
   void processFlowRecord(const FlowRecord& record);
   // Moves the engine's clock (packet time for files, wall time for idle live sources) and runs
   // the periodic work when a second has passed.
@@ -112,6 +123,7 @@ class NetworkInterface {
     stats_.kernel_drops = kernel;
     stats_.interface_drops = interface;
   }
+  void setIoCounters(std::vector<IoCounter> counters) { stats_.io = std::move(counters); }
   void requestNdpiReload() { classifier_.requestReload(); }
   // Preferences changed at run time; a timeout given turns idle expiry on (also for files).
   void applySettings(const RuntimeSettings& s);
@@ -160,6 +172,7 @@ class NetworkInterface {
   void expireHosts();
   int16_t networkOf(const IpAddress& ip) const;
   AppStats& app(uint16_t id);
+  std::optional<AppProtocol> probeApplication(const FlowRecord& r);
   void moveToNewProtocolIds(const std::vector<uint16_t>& remap);
 
   EngineConfig config_;
@@ -167,6 +180,7 @@ class NetworkInterface {
   FlowTable flows_;
   HostTable hosts_;
   std::vector<FlowSink*> sinks_;
+  AppNameIndex app_names_;
   std::vector<uint32_t> dirty_;
   std::vector<AppStats> apps_;
   std::vector<NetworkStats> networks_;

@@ -161,6 +161,13 @@ void writeInterfaceJson(JsonWriter& w, const InterfaceSummary& iface) {
   w.field("ndpi_reloads", iface.ndpi_reloads);
   w.field("ndpi_reload_failures", s.ndpi_reload_failures);
   if (s.flow_records) w.field("flow_records", s.flow_records).field("flow_records_invalid", s.flow_records_invalid);
+  // Collector and exporter counters, one object per group ("zmq_collector": {...}, ...).
+  for (size_t i = 0; i < s.io.size();) {
+    const std::string_view group = s.io[i].group;
+    w.key(group).beginObject();
+    for (; i < s.io.size() && s.io[i].group == group; ++i) w.field(s.io[i].name, s.io[i].value);
+    w.endObject();
+  }
   w.endObject();
 }
 
