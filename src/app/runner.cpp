@@ -18,6 +18,7 @@
 #include "engine/snapshot.hpp"
 #include "web/web_server.hpp"
 #include "engine/network_interface.hpp"
+#include "export/flow_export.hpp"
 
 namespace netlens {
 
@@ -30,6 +31,7 @@ struct InterfaceRun {
   std::unique_ptr<JsonDump> dump;
   std::string dump_path;
   std::ifstream dump_part;  // several interfaces: this interface's document, read back to merge
+  std::vector<std::unique_ptr<ExportFeed>> export_feeds;  // one per exporter
   std::thread thread;
   std::atomic<bool> input_done{false};
   bool failed = false;
@@ -53,6 +55,14 @@ std::string formatBits(double bps) {
   return buf;
 }
 
+// The interface's collector and exporter counters (see IoCounter), from the packet thread.
+void updateIoCounters(InterfaceRun& run) {
+  std::vector<IoCounter> io;
+  run.source->ioCounters(io);
+  exportCounters(run.export_feeds, io);
+  run.engine->setIoCounters(std::move(io));
+}
+
 void printStatus(const NetworkInterface& iface, const char* when) {
   const InterfaceStats& s = iface.stats();
   uint64_t errors = 0;
@@ -64,6 +74,7 @@ void printStatus(const NetworkInterface& iface, const char* when) {
                formatBits(s.throughput.bps).c_str(), iface.activeFlows(), (unsigned long)s.flows.created,
                iface.activeHosts(), (unsigned long)errors,
                (unsigned long)(s.kernel_drops + s.interface_drops + s.engine_drops));
+  printExportStatus(iface.name(), s.io);
 }
 
 void packetLoop(InterfaceRun& run, Shared& shared, const Options& opt) {
@@ -104,6 +115,7 @@ void packetLoop(InterfaceRun& run, Shared& shared, const Options& opt) {
     }
     const CaptureDrops d = src.drops();
     iface.setCaptureDrops(d.kernel, d.interface);
+    updateIoCounters(run);
     if (const uint64_t g = shared.reload_generation.load(); g != seen_reload) {
       seen_reload = g;
       iface.requestNdpiReload();
@@ -116,6 +128,7 @@ void packetLoop(InterfaceRun& run, Shared& shared, const Options& opt) {
   const CaptureDrops d = src.drops();
   iface.setCaptureDrops(d.kernel, d.interface);
   iface.finish();
+  updateIoCounters(run);
   run.input_done = true;
   kill(getpid(), SIGUSR1);  // wake the main thread: it may be time to stop
   if (!opt.quiet && src.isFile() && !opt.shutdown_when_done)
@@ -127,8 +140,9 @@ void packetLoop(InterfaceRun& run, Shared& shared, const Options& opt) {
     run.snapshots.serve(iface);
     std::this_thread::sleep_for(std::chrono::milliseconds(3));
   }
-  if (!opt.quiet) printStatus(iface, " (end)");
   iface.shutdown();
+  updateIoCounters(run);
+  if (!opt.quiet) printStatus(iface, " (end)");
   if (run.dump) run.dump->finish(iface);
 }
 
@@ -162,6 +176,7 @@ int runNetlens(const Options& opt) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   Shared shared;
+  std::vector<std::unique_ptr<ExportWorker>> exporters;  // outlive the runs that feed them
   std::vector<std::unique_ptr<InterfaceRun>> runs;
   std::unique_ptr<web::WebServer> web_server;
   std::ofstream merged;  // several interfaces: the document, opened now as the single one is
@@ -170,6 +185,7 @@ int runNetlens(const Options& opt) {
       merged.open(opt.dump_json, std::ios::binary | std::ios::trunc);
       if (!merged) throw std::runtime_error("cannot create " + opt.dump_json + ": " + std::strerror(errno));
     }
+    exporters = openExporters(opt.flow_io, opt.quiet);
     for (size_t i = 0; i < opt.interfaces.size(); ++i) {
       auto run = std::make_unique<InterfaceRun>();
       run->source = openSource(opt.interfaces[i], opt);
@@ -186,6 +202,10 @@ int runNetlens(const Options& opt) {
           std::remove(run->dump_path.c_str());
           if (!run->dump_part) throw std::runtime_error("cannot read back " + run->dump_path);
         }
+      }
+      for (auto& e : exporters) {
+        run->export_feeds.push_back(std::make_unique<ExportFeed>(*e));
+        run->engine->addFlowExporter(run->export_feeds.back().get(), Micros(opt.flow_io.export_interval_s) * kMicrosPerSecond);
       }
       runs.push_back(std::move(run));
     }
@@ -222,6 +242,9 @@ int runNetlens(const Options& opt) {
     return 1;
   }
 
+  bool any_file = false;
+  for (auto& r : runs) any_file |= r->source->isFile();
+  if (any_file) waitForSubscribers(exporters, opt.flow_io.zmq_export_wait_s, opt.quiet);
   for (auto& r : runs) r->thread = std::thread(packetLoop, std::ref(*r), std::ref(shared), std::cref(opt));
 
   bool has_files = false;
@@ -247,6 +270,15 @@ int runNetlens(const Options& opt) {
   shared.stop = true;
   for (auto& r : runs) r->thread.join();
 
+  // The exporters send what is still queued (and wait for it to leave) before netlens ends.
+  if (!exporters.empty()) {
+    exporters.clear();
+    for (auto& r : runs) {
+      std::vector<IoCounter> io;
+      exportCounters(r->export_feeds, io);
+      if (!opt.quiet) printExportStatus(r->engine->name() + " (end)", io);
+    }
+  }
   int rc = 0;
   for (auto& r : runs) rc |= r->failed ? 1 : 0;
   if (runs.size() > 1 && !opt.dump_json.empty() && !mergeDumps(merged, runs)) {

@@ -278,6 +278,10 @@ uint32_t NetworkInterface::createFlow(const FlowKey& key, uint64_t hash, bool sr
     return FlowTable::kNone;
   }
   const uint32_t idx = flows_.insert(key, hash, kFlowsActive);
+  if (!exporters_.empty()) {
+    if (idx >= export_marks_.size()) export_marks_.resize(size_t(idx) + 1 + export_marks_.size() / 2);
+    export_marks_[idx] = ExportMark{};
+  }
   Flow& f = flows_[idx];
   f.client_is_a = src_is_a;  // the side that sent the first packet started the flow
   f.id = ++stats_.flows.created;
@@ -467,6 +471,7 @@ void NetworkInterface::endFlow(uint32_t idx, FlowEndReason why) {
   Flow& f = flows_[idx];
   finishInspection(f);
   rollUp(f);
+  if (!exporters_.empty()) exportFlow(idx, f, true);
   for (FlowSink* s : sinks_) s->flowEnded(*this, f, why);
   for (int16_t n : {f.client_network, f.server_network}) {
     if (n == kNoNetwork) continue;
@@ -576,6 +581,7 @@ void NetworkInterface::tick() {
     expireFlows();
     expireHosts();
   }
+  if (!exporters_.empty()) exportSlice();
   std::string error;
   std::vector<uint16_t> remap;
   if (classifier_.applyReload(&error, &remap) && !remap.empty()) moveToNewProtocolIds(remap);
@@ -584,6 +590,40 @@ void NetworkInterface::tick() {
     std::fprintf(stderr, "netlens: %s: nDPI reload failed, keeping the current definitions: %s\n",
                  config_.name.c_str(), error.c_str());
   }
+}
+
+// ---- export ------------------------------------------------------------------------------
+
+void NetworkInterface::addFlowExporter(FlowExporter* exporter, Micros interval) {
+  exporters_.push_back(exporter);
+  export_interval_ = export_interval_ ? std::min(export_interval_, interval) : interval;
+  if (export_marks_.size() < flows_.highWater()) export_marks_.resize(flows_.highWater());
+}
+
+void NetworkInterface::exportFlow(uint32_t idx, const Flow& f, bool ended) {
+  ExportMark& m = export_marks_[idx];
+  FlowDelta d{f.c2s.traffic - m.c2s, f.s2c.traffic - m.s2c, ended};
+  if (d.c2s.empty() && d.s2c.empty()) return;  // nothing new (an idle flow, or ended unchanged)
+  m.c2s = f.c2s.traffic;
+  m.s2c = f.s2c.traffic;
+  for (FlowExporter* e : exporters_) e->exportFlow(*this, f, d);
+}
+
+void NetworkInterface::exportSlice() {
+  // Each tick (a second) walks 1/interval of the table: every flow is looked at once per interval,
+  // and a tick's cost stays proportional to the table's size over the interval.
+  const uint32_t high = flows_.highWater();
+  if (high > 0) {
+    const uint64_t seconds = std::max<uint64_t>(1, export_interval_ / kMicrosPerSecond);
+    uint32_t budget = uint32_t(std::min<uint64_t>(high, (high + seconds - 1) / seconds));
+    if (export_cursor_ >= high) export_cursor_ = 0;
+    for (; budget > 0; --budget) {
+      const uint32_t idx = export_cursor_;
+      export_cursor_ = export_cursor_ + 1 >= high ? 0 : export_cursor_ + 1;
+      if (flows_.inUse(idx) && flows_[idx].detection_final) exportFlow(idx, flows_[idx], false);
+    }
+  }
+  for (FlowExporter* e : exporters_) e->flush();
 }
 
 void NetworkInterface::moveToNewProtocolIds(const std::vector<uint16_t>& remap) {
@@ -623,9 +663,11 @@ void NetworkInterface::moveToNewProtocolIds(const std::vector<uint16_t>& remap) 
 void NetworkInterface::shutdown() {
   finish();
   // Every flow ends here: hand each to the sinks, then drop the table in one go.
-  flows_.forEach([&](uint32_t, Flow& f) {
+  flows_.forEach([&](uint32_t idx, Flow& f) {
+    if (!exporters_.empty()) exportFlow(idx, f, true);
     for (FlowSink* s : sinks_) s->flowEnded(*this, f, FlowEndReason::Shutdown);
   });
+  for (FlowExporter* e : exporters_) e->flush();
   flows_.clear();
   hosts_.forEach([](uint32_t, Host& h) { h.active_flows = 0; });
   for (NetworkStats& n : networks_) n.active_flows = 0;

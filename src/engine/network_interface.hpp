@@ -119,6 +119,9 @@ class NetworkInterface {
   // Final stop: every remaining flow ends (reason Shutdown) and reaches the flow sinks.
   void shutdown();
   void addFlowSink(FlowSink* sink) { sinks_.push_back(sink); }
+  // Exporters get each flow's traffic since its previous export: at least every `interval`
+  // while it is active (the tick walks the table in slices), and once more when it ends.
+  void addFlowExporter(FlowExporter* exporter, Micros interval);
   void setCaptureDrops(uint64_t kernel, uint64_t interface) {
     stats_.kernel_drops = kernel;
     stats_.interface_drops = interface;
@@ -173,6 +176,8 @@ class NetworkInterface {
   int16_t networkOf(const IpAddress& ip) const;
   AppStats& app(uint16_t id);
   std::optional<AppProtocol> probeApplication(const FlowRecord& r);
+  void exportFlow(uint32_t idx, const Flow& f, bool ended);
+  void exportSlice();
   void moveToNewProtocolIds(const std::vector<uint16_t>& remap);
 
   EngineConfig config_;
@@ -181,6 +186,14 @@ class NetworkInterface {
   HostTable hosts_;
   std::vector<FlowSink*> sinks_;
   AppNameIndex app_names_;
+  // Export: what each flow table slot's flow had when it was last exported (only when exporting).
+  struct ExportMark {
+    TrafficCounter c2s, s2c;
+  };
+  std::vector<FlowExporter*> exporters_;
+  std::vector<ExportMark> export_marks_;
+  Micros export_interval_ = 0;
+  uint32_t export_cursor_ = 0;
   std::vector<uint32_t> dirty_;
   std::vector<AppStats> apps_;
   std::vector<NetworkStats> networks_;

@@ -88,6 +88,11 @@ void writeFlowJson(JsonWriter& w, const Flow& f, const NameTable& names) {
     if (!d->ja3_server.empty()) w.field("ja3_server", d->ja3_server);
     if (!d->info.empty()) w.field("info", d->info);
     if (d->risk) w.field("risk", d->risk).field("risk_score", d->risk_score);
+    // Processes, when a probe reported them (nProbe agent mode).
+    for (const auto& [key, p] : {std::pair{"client_process", &d->client_process}, std::pair{"server_process", &d->server_process}}) {
+      if (!p->known()) continue;
+      w.key(key).beginObject().field("pid", p->pid).field("name", p->name).field("uid", p->uid).field("user", p->user).endObject();
+    }
   }
   w.endObject();
 }
