@@ -88,7 +88,7 @@ bool isPage(const std::string& path) {
 bool isPublic(const httplib::Request& req) {
   const std::string& p = req.path;
   if (p == "/login.html" || p == "/api/v1/login") return true;
-  if (p.compare(0, 5, "/api/") == 0 || p.compare(0, 5, "/lua/") == 0) return false;  // APIs
+  if (p.compare(0, 5, "/api/") == 0 || p.compare(0, 5, "/lua/") == 0 || p == "/metrics") return false;  // APIs
   return !isPage(p);
 }
 
