@@ -275,7 +275,7 @@ int runNetlens(const Options& opt) {
     exporters.clear();
     for (auto& r : runs) {
       std::vector<IoCounter> io;
-      exportCounters(r->export_feeds, io);
+      exportCounters(r->export_feeds, io, false);
       if (!opt.quiet) printExportStatus(r->engine->name() + " (end)", io);
     }
   }

@@ -42,6 +42,8 @@ class ExportWorker {
   ExportWorker(std::string name, size_t max_queued_flows);
   virtual ~ExportWorker();
   const std::string& name() const { return name_; }
+  // The group of its counters: "zmq_export", "netflow_export".
+  virtual const char* kind() const = 0;
   // Packet thread: false when the queue is full (the batch is not taken).
   bool push(ExportBatch&& batch);
   // Starts the thread; stop() sends what is queued, then ends it. The subclass's destructor
@@ -71,14 +73,16 @@ class ExportWorker {
 // One interface's door into one ExportWorker.
 class ExportFeed final : public FlowExporter {
  public:
-  explicit ExportFeed(ExportWorker& worker) : worker_(worker), stats_(std::make_shared<ExportStats>()) {}
+  explicit ExportFeed(ExportWorker& worker) : worker_(worker), kind_(worker.kind()), stats_(std::make_shared<ExportStats>()) {}
   void exportFlow(const NetworkInterface& iface, const Flow& flow, const FlowDelta& delta) override;
   void flush() override;
   const ExportStats& stats() const { return *stats_; }
-  const ExportWorker& worker() const { return worker_; }
+  const ExportWorker& worker() const { return worker_; }  // only while the exporter runs
+  const char* kind() const { return kind_; }
 
  private:
   ExportWorker& worker_;
+  const char* kind_;
   std::shared_ptr<ExportStats> stats_;
   ExportBatch batch_;
 };

@@ -41,18 +41,19 @@ std::vector<std::unique_ptr<ExportWorker>> openExporters(const FlowIoOptions& o,
   return out;
 }
 
-void exportCounters(const std::vector<std::unique_ptr<ExportFeed>>& feeds, std::vector<IoCounter>& out) {
+void exportCounters(const std::vector<std::unique_ptr<ExportFeed>>& feeds, std::vector<IoCounter>& out,
+                    bool exporters_running) {
   for (const char* group : {"zmq_export", "netflow_export"}) {
     const bool zmq = std::strcmp(group, "zmq_export") == 0;
     uint64_t flows = 0, dropped = 0, sent = 0, none = 0, errors = 0, messages = 0, queued = 0;
     bool any = false;
     for (const auto& f : feeds) {
-      if ((dynamic_cast<const ZmqExporter*>(&f->worker()) != nullptr) != zmq) continue;
+      if (std::strcmp(f->kind(), group) != 0) continue;
       any = true;
       const ExportStats& s = f->stats();
       flows += s.flows.load(), dropped += s.dropped_queue_full.load(), sent += s.sent.load();
       none += s.no_subscriber.load(), errors += s.send_errors.load(), messages += s.messages.load();
-      queued += f->worker().queued();
+      if (exporters_running) queued += f->worker().queued();
     }
     if (!any) continue;
     out.push_back({group, "flows", flows});

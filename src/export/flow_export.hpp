@@ -12,8 +12,10 @@ namespace netlens {
 
 // Every exporter the options ask for, started (throws std::runtime_error with a clear message).
 std::vector<std::unique_ptr<ExportWorker>> openExporters(const FlowIoOptions& options, bool quiet);
-// One interface's export counters, summed per kind ("zmq_export", "netflow_export").
-void exportCounters(const std::vector<std::unique_ptr<ExportFeed>>& feeds, std::vector<IoCounter>& out);
+// One interface's export counters, summed per kind ("zmq_export", "netflow_export"); the queue
+// lengths only while the exporters still run.
+void exportCounters(const std::vector<std::unique_ptr<ExportFeed>>& feeds, std::vector<IoCounter>& out,
+                    bool exporters_running = true);
 // One line per export kind on stderr, when there are export counters.
 void printExportStatus(const std::string& iface, const std::vector<IoCounter>& io);
 // Waits up to `seconds` until every ZMQ exporter has a subscriber.

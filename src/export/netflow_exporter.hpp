@@ -28,6 +28,7 @@ class NetflowExporter final : public ExportWorker {
  public:
   explicit NetflowExporter(const NetflowExportOptions& options);  // resolves and opens sockets
   ~NetflowExporter() override;
+  const char* kind() const override { return "netflow_export"; }
 
  protected:
   void send(ExportBatch& batch) override;

@@ -27,6 +27,7 @@ class ZmqExporter final : public ExportWorker {
   ~ZmqExporter() override;
   // Collectors currently subscribed to the flows (from XPUB's subscription messages).
   int subscribers() const { return subscribers_.load(); }
+  const char* kind() const override { return "zmq_export"; }
 
  protected:
   void send(ExportBatch& batch) override;
