@@ -614,8 +614,11 @@ void NetworkInterface::exportSlice() {
   // and a tick's cost stays proportional to the table's size over the interval.
   const uint32_t high = flows_.highWater();
   if (high > 0) {
+    // high / seconds slots a tick, the remainder carried over: each slot once per interval.
     const uint64_t seconds = std::max<uint64_t>(1, export_interval_ / kMicrosPerSecond);
-    uint32_t budget = uint32_t(std::min<uint64_t>(high, (high + seconds - 1) / seconds));
+    export_carry_ += high;
+    uint32_t budget = uint32_t(std::min<uint64_t>(high, export_carry_ / seconds));
+    export_carry_ %= seconds;
     if (export_cursor_ >= high) export_cursor_ = 0;
     for (; budget > 0; --budget) {
       const uint32_t idx = export_cursor_;

@@ -194,6 +194,7 @@ class NetworkInterface {
   std::vector<ExportMark> export_marks_;
   Micros export_interval_ = 0;
   uint32_t export_cursor_ = 0;
+  uint64_t export_carry_ = 0;
   std::vector<uint32_t> dirty_;
   std::vector<AppStats> apps_;
   std::vector<NetworkStats> networks_;
