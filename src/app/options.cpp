@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <sstream>
 
+#include "collect/zmq_keys.hpp"
 #include "netlens_version.hpp"
 
 namespace netlens {
@@ -91,6 +92,7 @@ ParseOutcome parseOptions(int argc, const char* const* argv) {
   app.add_flag("-q,--quiet", o.quiet, "Print only errors");
   app.add_option("--status-interval", o.status_interval_s,
                  "Seconds between the one-line status of each interface printed on stderr (0: never; default 10)");
+  addFlowIoOptions(app, o.flow_io);
   app.footer(
       "Capture files use packet time as the clock; by default nothing expires on idle time while a file is read "
       "(a file is one analysis), unless a timeout option is given.\n"
@@ -104,6 +106,11 @@ ParseOutcome parseOptions(int argc, const char* const* argv) {
     // --help and --version exit 0; every usage error exits 2, like netlens's own checks.
     out.exit_code = app.exit(e, os, es) == 0 ? 0 : 2;
     out.output = os.str() + es.str();
+    return out;
+  }
+  if (o.flow_io.zmq_generate_keys) {
+    const auto [pub, sec] = generateCurveKeys();
+    out.output = "public key: " + pub + "\nsecret key: " + sec + "\n";
     return out;
   }
   for (const std::string& spec : local_nets) {

@@ -8,6 +8,7 @@
 #include "capture/pcap_source.hpp"
 #include "engine/engine_config.hpp"
 #include "store/timeseries_config.hpp"
+#include "export/export_options.hpp"
 #include "web/web_server.hpp"
 
 namespace netlens {
@@ -38,6 +39,7 @@ struct Options {
   WebSettings web;
   // Time series and host activity maps under <data dir>/timeseries (dir filled in by the runner).
   store::TimeseriesConfig timeseries;
+  FlowIoOptions flow_io;  // ZMQ collection and flow export
 };
 
 struct ParseOutcome {

@@ -20,6 +20,7 @@
 #include "engine/network_interface.hpp"
 #include "store/series_sampler.hpp"
 #include "store/timeseries_store.hpp"
+#include "export/flow_export.hpp"
 
 namespace netlens {
 
@@ -33,6 +34,7 @@ struct InterfaceRun {
   std::unique_ptr<store::SeriesSampler> series;  // feeds the time-series writer on each tick
   std::string dump_path;
   std::ifstream dump_part;  // several interfaces: this interface's document, read back to merge
+  std::vector<std::unique_ptr<ExportFeed>> export_feeds;  // one per exporter
   std::thread thread;
   std::atomic<bool> input_done{false};
   bool failed = false;
@@ -56,6 +58,14 @@ std::string formatBits(double bps) {
   return buf;
 }
 
+// The interface's collector and exporter counters (see IoCounter), from the packet thread.
+void updateIoCounters(InterfaceRun& run) {
+  std::vector<IoCounter> io;
+  run.source->ioCounters(io);
+  exportCounters(run.export_feeds, io);
+  run.engine->setIoCounters(std::move(io));
+}
+
 void printStatus(const NetworkInterface& iface, const char* when) {
   const InterfaceStats& s = iface.stats();
   uint64_t errors = 0;
@@ -67,6 +77,7 @@ void printStatus(const NetworkInterface& iface, const char* when) {
                formatBits(s.throughput.bps).c_str(), iface.activeFlows(), (unsigned long)s.flows.created,
                iface.activeHosts(), (unsigned long)errors,
                (unsigned long)(s.kernel_drops + s.interface_drops + s.engine_drops));
+  printExportStatus(iface.name(), s.io);
 }
 
 void packetLoop(InterfaceRun& run, Shared& shared, const Options& opt) {
@@ -108,6 +119,7 @@ void packetLoop(InterfaceRun& run, Shared& shared, const Options& opt) {
     }
     const CaptureDrops d = src.drops();
     iface.setCaptureDrops(d.kernel, d.interface);
+    updateIoCounters(run);
     if (const uint64_t g = shared.reload_generation.load(); g != seen_reload) {
       seen_reload = g;
       iface.requestNdpiReload();
@@ -120,6 +132,7 @@ void packetLoop(InterfaceRun& run, Shared& shared, const Options& opt) {
   const CaptureDrops d = src.drops();
   iface.setCaptureDrops(d.kernel, d.interface);
   iface.finish();
+  updateIoCounters(run);
   run.input_done = true;
   kill(getpid(), SIGUSR1);  // wake the main thread: it may be time to stop
   if (!opt.quiet && src.isFile() && !opt.shutdown_when_done)
@@ -131,8 +144,9 @@ void packetLoop(InterfaceRun& run, Shared& shared, const Options& opt) {
     run.snapshots.serve(iface);
     std::this_thread::sleep_for(std::chrono::milliseconds(3));
   }
-  if (!opt.quiet) printStatus(iface, " (end)");
   iface.shutdown();
+  updateIoCounters(run);
+  if (!opt.quiet) printStatus(iface, " (end)");
   if (run.dump) run.dump->finish(iface);
 }
 
@@ -166,6 +180,7 @@ int runNetlens(const Options& opt) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   Shared shared;
+  std::vector<std::unique_ptr<ExportWorker>> exporters;  // outlive the runs that feed them
   std::vector<std::unique_ptr<InterfaceRun>> runs;
   std::unique_ptr<web::WebServer> web_server;
   std::unique_ptr<store::TimeseriesStore> timeseries;
@@ -175,6 +190,7 @@ int runNetlens(const Options& opt) {
       merged.open(opt.dump_json, std::ios::binary | std::ios::trunc);
       if (!merged) throw std::runtime_error("cannot create " + opt.dump_json + ": " + std::strerror(errno));
     }
+    exporters = openExporters(opt.flow_io, opt.quiet);
     for (size_t i = 0; i < opt.interfaces.size(); ++i) {
       auto run = std::make_unique<InterfaceRun>();
       run->source = openSource(opt.interfaces[i], opt);
@@ -192,6 +208,10 @@ int runNetlens(const Options& opt) {
           std::remove(run->dump_path.c_str());
           if (!run->dump_part) throw std::runtime_error("cannot read back " + run->dump_path);
         }
+      }
+      for (auto& e : exporters) {
+        run->export_feeds.push_back(std::make_unique<ExportFeed>(*e));
+        run->engine->addFlowExporter(run->export_feeds.back().get(), Micros(opt.flow_io.export_interval_s) * kMicrosPerSecond);
       }
       runs.push_back(std::move(run));
     }
@@ -242,6 +262,9 @@ int runNetlens(const Options& opt) {
     return 1;
   }
 
+  bool any_file = false;
+  for (auto& r : runs) any_file |= r->source->isFile();
+  if (any_file) waitForSubscribers(exporters, opt.flow_io.zmq_export_wait_s, opt.quiet);
   for (auto& r : runs) r->thread = std::thread(packetLoop, std::ref(*r), std::ref(shared), std::cref(opt));
 
   bool has_files = false;
@@ -268,6 +291,15 @@ int runNetlens(const Options& opt) {
   for (auto& r : runs) r->thread.join();
   if (timeseries) timeseries->stop();  // writes what is still queued
 
+  // The exporters send what is still queued (and wait for it to leave) before netlens ends.
+  if (!exporters.empty()) {
+    exporters.clear();
+    for (auto& r : runs) {
+      std::vector<IoCounter> io;
+      exportCounters(r->export_feeds, io, false);
+      if (!opt.quiet) printExportStatus(r->engine->name() + " (end)", io);
+    }
+  }
   int rc = 0;
   for (auto& r : runs) rc |= r->failed ? 1 : 0;
   if (runs.size() > 1 && !opt.dump_json.empty() && !mergeDumps(merged, runs)) {

@@ -207,7 +207,8 @@ void NetworkInterface::processFlowRecord(const FlowRecord& r) {
     Flow& f = flows_[idx];
     classifier_.end(f.inspection);  // nDPI never sees these packets
     f.inspection = nullptr;
-    f.app = classifier_.guess(r.l4_proto, r.src_ip, r.src_port, r.dst_ip, r.dst_port);
+    const std::optional<AppProtocol> probe_app = probeApplication(r);
+    f.app = probe_app ? *probe_app : classifier_.guess(r.l4_proto, r.src_ip, r.src_port, r.dst_ip, r.dst_port);
     f.detection_final = true;
     f.first_seen = first;
     f.last_seen = last;
@@ -221,11 +222,27 @@ void NetworkInterface::processFlowRecord(const FlowRecord& r) {
     if (dir.first_seen == 0 || first < dir.first_seen) dir.first_seen = first;
     dir.last_seen = std::max(dir.last_seen, last);
   };
+  if (r.details) f.details = r.details;  // what the probe knows (server name, processes)
   account(from_client ? f.c2s : f.s2c, forward, r.tcp_flags);
   account(from_client ? f.s2c : f.c2s, reverse, 0);
   if (first < f.first_seen) f.first_seen = first;
   f.last_seen = std::max(f.last_seen, last);
   noteActivity(idx, f);
+}
+
+std::optional<AppProtocol> NetworkInterface::probeApplication(const FlowRecord& r) {
+  if (r.has(FlowField::L7Name))
+    if (auto p = app_names_.find(classifier_.names(), r.l7_name)) return p;
+  if (r.has(FlowField::L7Ids)) {
+    // Numbers are nDPI's: right when the probe runs the same nDPI, checked to be in range.
+    const size_t n = classifier_.names()->protocols.size();
+    if (r.l7_master < n && r.l7_app < n) {
+      AppProtocol p{r.l7_master, r.l7_app};
+      p.category = classifier_.names()->protocolCategory(p.accounted());
+      return p;
+    }
+  }
+  return std::nullopt;
 }
 
 void NetworkInterface::updateTcp(Flow& f, FlowDirectionStats& dir, bool from_client, const DecodedPacket& d,
@@ -279,6 +296,10 @@ uint32_t NetworkInterface::createFlow(const FlowKey& key, uint64_t hash, bool sr
     return FlowTable::kNone;
   }
   const uint32_t idx = flows_.insert(key, hash, kFlowsActive);
+  if (!exporters_.empty()) {
+    if (idx >= export_marks_.size()) export_marks_.resize(size_t(idx) + 1 + export_marks_.size() / 2);
+    export_marks_[idx] = ExportMark{};
+  }
   Flow& f = flows_[idx];
   f.client_is_a = src_is_a;  // the side that sent the first packet started the flow
   f.id = ++stats_.flows.created;
@@ -472,6 +493,7 @@ void NetworkInterface::endFlow(uint32_t idx, FlowEndReason why) {
   Flow& f = flows_[idx];
   finishInspection(f);
   rollUp(f);
+  if (!exporters_.empty()) exportFlow(idx, f, true);
   for (FlowSink* s : sinks_) s->flowEnded(*this, f, why);
   for (int16_t n : {f.client_network, f.server_network}) {
     if (n == kNoNetwork) continue;
@@ -584,6 +606,7 @@ void NetworkInterface::tick() {
     expireFlows();
     expireHosts();
   }
+  if (!exporters_.empty()) exportSlice();
   std::string error;
   std::vector<uint16_t> remap;
   if (classifier_.applyReload(&error, &remap) && !remap.empty()) moveToNewProtocolIds(remap);
@@ -609,6 +632,43 @@ uint32_t NetworkInterface::activeLocalHosts() const {
   uint32_t n = 0;
   for (const NetworkStats& net : networks_) n += net.hosts;
   return n;
+}
+
+// ---- export ------------------------------------------------------------------------------
+
+void NetworkInterface::addFlowExporter(FlowExporter* exporter, Micros interval) {
+  exporters_.push_back(exporter);
+  export_interval_ = export_interval_ ? std::min(export_interval_, interval) : interval;
+  if (export_marks_.size() < flows_.highWater()) export_marks_.resize(flows_.highWater());
+}
+
+void NetworkInterface::exportFlow(uint32_t idx, const Flow& f, bool ended) {
+  ExportMark& m = export_marks_[idx];
+  FlowDelta d{f.c2s.traffic - m.c2s, f.s2c.traffic - m.s2c, ended};
+  if (d.c2s.empty() && d.s2c.empty()) return;  // nothing new (an idle flow, or ended unchanged)
+  m.c2s = f.c2s.traffic;
+  m.s2c = f.s2c.traffic;
+  for (FlowExporter* e : exporters_) e->exportFlow(*this, f, d);
+}
+
+void NetworkInterface::exportSlice() {
+  // Each tick (a second) walks 1/interval of the table: every flow is looked at once per interval,
+  // and a tick's cost stays proportional to the table's size over the interval.
+  const uint32_t high = flows_.highWater();
+  if (high > 0) {
+    // high / seconds slots a tick, the remainder carried over: each slot once per interval.
+    const uint64_t seconds = std::max<uint64_t>(1, export_interval_ / kMicrosPerSecond);
+    export_carry_ += high;
+    uint32_t budget = uint32_t(std::min<uint64_t>(high, export_carry_ / seconds));
+    export_carry_ %= seconds;
+    if (export_cursor_ >= high) export_cursor_ = 0;
+    for (; budget > 0; --budget) {
+      const uint32_t idx = export_cursor_;
+      export_cursor_ = export_cursor_ + 1 >= high ? 0 : export_cursor_ + 1;
+      if (flows_.inUse(idx) && flows_[idx].detection_final) exportFlow(idx, flows_[idx], false);
+    }
+  }
+  for (FlowExporter* e : exporters_) e->flush();
 }
 
 void NetworkInterface::moveToNewProtocolIds(const std::vector<uint16_t>& remap) {
@@ -648,9 +708,11 @@ void NetworkInterface::moveToNewProtocolIds(const std::vector<uint16_t>& remap) 
 void NetworkInterface::shutdown() {
   finish();
   // Every flow ends here: hand each to the sinks, then drop the table in one go.
-  flows_.forEach([&](uint32_t, Flow& f) {
+  flows_.forEach([&](uint32_t idx, Flow& f) {
+    if (!exporters_.empty()) exportFlow(idx, f, true);
     for (FlowSink* s : sinks_) s->flowEnded(*this, f, FlowEndReason::Shutdown);
   });
+  for (FlowExporter* e : exporters_) e->flush();
   flows_.clear();
   hosts_.forEach([](uint32_t, Host& h) { h.active_flows = 0; });
   for (NetworkStats& n : networks_) n.active_flows = 0;

@@ -15,6 +15,7 @@
 #include "collect/collector_stats.hpp"
 #include "collect/flow_record.hpp"
 #include "decode/decoded_packet.hpp"
+#include "engine/app_names.hpp"
 #include "engine/engine_config.hpp"
 #include "engine/entry_table.hpp"
 #include "engine/flow.hpp"
@@ -56,6 +57,14 @@ struct TableCounters {
   uint64_t dropped = 0;  // not created: table full and nothing could be evicted
 };
 
+// A counter of what feeds or drains an interface besides packets: a collector's messages, an
+// exporter's queue. Names are static strings; e.g. {"zmq_export", "dropped_queue_full", 3}.
+struct IoCounter {
+  const char* group;
+  const char* name;
+  uint64_t value;
+};
+
 struct InterfaceStats {
   TrafficCounter received;  // every frame the source delivered (captured length)
   TrafficCounter ipv4, ipv6;  // frames that became flow packets
@@ -75,6 +84,7 @@ struct InterfaceStats {
   Throughput throughput;
   Micros first_packet = 0;
   Micros last_packet = 0;
+  std::vector<IoCounter> io;  // collector and exporter counters, by group (see IoCounter)
 };
 
 // The interface-level part of the state, copied in one go (small: no flows, no hosts).
@@ -101,7 +111,8 @@ class NetworkInterface {
   void processPacket(const PacketRef& packet);
   // A flow exported by a probe or a router (NetFlow/IPFIX, ...): it updates flows, hosts,
   // networks and applications exactly like the packets it summarises would have. Its
-  // application is nDPI's guess from ports and addresses. The clock is the caller's (a
+  // application is the probe's (L7_PROTO), by name when the probe sent one, else by number;
+  // without one, nDPI's guess from ports and addresses. The clock is the caller's (a
   // collector's is wall time): the record's own times set the flow's first/last seen only when
   // they are sane against it (exporters' clocks can be wrong, replays carry old times); a record
   // always counts. Only an engine whose clock has not started takes it from the record.
@@ -118,10 +129,14 @@ class NetworkInterface {
   void addTickObserver(TickObserver* o) { tick_observers_.push_back(o); }
   // A flow collector's statistics, copied into every summary (read on the packet thread).
   void setCollector(const CollectorStatsProvider* collector) { collector_ = collector; }
+  // Exporters get each flow's traffic since its previous export: at least every `interval`
+  // while it is active (the tick walks the table in slices), and once more when it ends.
+  void addFlowExporter(FlowExporter* exporter, Micros interval);
   void setCaptureDrops(uint64_t kernel, uint64_t interface) {
     stats_.kernel_drops = kernel;
     stats_.interface_drops = interface;
   }
+  void setIoCounters(std::vector<IoCounter> counters) { stats_.io = std::move(counters); }
   void requestNdpiReload() { classifier_.requestReload(); }
   // Preferences changed at run time; a timeout given turns idle expiry on (also for files).
   void applySettings(const RuntimeSettings& s);
@@ -172,6 +187,9 @@ class NetworkInterface {
   void expireHosts();
   int16_t networkOf(const IpAddress& ip) const;
   AppStats& app(uint16_t id);
+  std::optional<AppProtocol> probeApplication(const FlowRecord& r);
+  void exportFlow(uint32_t idx, const Flow& f, bool ended);
+  void exportSlice();
   void moveToNewProtocolIds(const std::vector<uint16_t>& remap);
 
   EngineConfig config_;
@@ -179,6 +197,16 @@ class NetworkInterface {
   FlowTable flows_;
   HostTable hosts_;
   std::vector<FlowSink*> sinks_;
+  AppNameIndex app_names_;
+  // Export: what each flow table slot's flow had when it was last exported (only when exporting).
+  struct ExportMark {
+    TrafficCounter c2s, s2c;
+  };
+  std::vector<FlowExporter*> exporters_;
+  std::vector<ExportMark> export_marks_;
+  Micros export_interval_ = 0;
+  uint32_t export_cursor_ = 0;
+  uint64_t export_carry_ = 0;
   std::vector<uint32_t> dirty_;
   std::vector<AppStats> apps_;
   std::vector<NetworkStats> networks_;

@@ -88,6 +88,11 @@ void writeFlowJson(JsonWriter& w, const Flow& f, const NameTable& names) {
     if (!d->ja3_server.empty()) w.field("ja3_server", d->ja3_server);
     if (!d->info.empty()) w.field("info", d->info);
     if (d->risk) w.field("risk", d->risk).field("risk_score", d->risk_score);
+    // Processes, when a probe reported them (nProbe agent mode).
+    for (const auto& [key, p] : {std::pair{"client_process", &d->client_process}, std::pair{"server_process", &d->server_process}}) {
+      if (!p->known()) continue;
+      w.key(key).beginObject().field("pid", p->pid).field("name", p->name).field("uid", p->uid).field("user", p->user).endObject();
+    }
   }
   w.endObject();
 }
@@ -162,6 +167,13 @@ void writeInterfaceJson(JsonWriter& w, const InterfaceSummary& iface) {
   w.field("ndpi_reload_failures", s.ndpi_reload_failures);
   if (s.flow_records) w.field("flow_records", s.flow_records).field("flow_records_invalid", s.flow_records_invalid);
   if (iface.collector) writeCollectorJson(w.key("collector"), *iface.collector);
+  // Collector and exporter counters, one object per group ("zmq_collector": {...}, ...).
+  for (size_t i = 0; i < s.io.size();) {
+    const std::string_view group = s.io[i].group;
+    w.key(group).beginObject();
+    for (; i < s.io.size() && s.io[i].group == group; ++i) w.field(s.io[i].name, s.io[i].value);
+    w.endObject();
+  }
   w.endObject();
 }
 
