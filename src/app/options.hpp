@@ -35,6 +35,9 @@ struct Options {
   bool quiet = false;
   uint32_t status_interval_s = 10;
   WebSettings web;
+  std::optional<enrich::NameMode> name_mode;  // -n (unset: the preference, else decode)
+  std::string dns_server;                     // --dns-server ADDR[:PORT] for -n local/all
+  std::string redis;                          // -r HOST[:PORT][@DB] or a unix socket path
 };
 
 struct ParseOutcome {

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "decode/packet_decoder.hpp"
+#include "engine/naming_state.hpp"
 
 namespace netlens {
 
@@ -48,6 +49,7 @@ NetworkInterface::NetworkInterface(EngineConfig config)
   for (const Cidr& c : config_.local_networks) networks_.push_back(NetworkStats{c});
   apps_.resize(classifier_.numProtocols());
   dirty_.reserve(1024);
+  naming_ = std::make_unique<Naming>(config_.max_cached_names);
 }
 
 NetworkInterface::~NetworkInterface() {
@@ -77,6 +79,8 @@ InterfaceSummary NetworkInterface::summary() const {
   s.applications = apps_;
   s.networks = networks_;
   s.names = classifier_.names();
+  s.stats.names.cache_entries = naming_->cache.size();
+  s.stats.names.cache_evicted = naming_->cache.evicted();
   return s;
 }
 
@@ -137,6 +141,10 @@ void NetworkInterface::processPacket(const PacketRef& pkt) {
   if (d.has_tcp_header) updateTcp(f, dir, from_client, d, idx);
 
   if (!f.detection_final) inspect(f, d);
+  // DNS, mDNS, NetBIOS and DHCP messages name hosts: a port test per packet, a parse only then.
+  if (d.payload && d.l4_proto == 17 && (isNamePort(d.src_port) || isNamePort(d.dst_port)) &&
+      config_.name_mode != enrich::NameMode::None)
+    learnFromUdp(d);
   noteActivity(idx, f);
 }
 
@@ -335,6 +343,7 @@ uint32_t NetworkInterface::findOrCreateHost(const IpAddress& ip, uint16_t vlan) 
     ++networks_[net].hosts;
   }
   ++stats_.hosts.created;
+  nameNewHost(h);
   return idx;
 }
 
@@ -358,6 +367,7 @@ void NetworkInterface::finishInspection(Flow& f) {
   if (!f.inspection) return;
   if (f.app.app == 0) f.app = classifier_.giveUp(f.inspection);
   f.details = classifier_.details(f.inspection, f.app);
+  if (f.details) learnFromDetails(f);
   f.app = classifier_.toCurrentIds(f.inspection, f.app);
   f.app.confidence = classifier_.confidence(f.inspection);
   classifier_.end(f.inspection);

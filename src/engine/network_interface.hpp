@@ -68,6 +68,7 @@ struct InterfaceStats {
   uint64_t ndpi_reload_failures = 0;
   uint64_t flow_records = 0;          // flow records received from probes/routers
   uint64_t flow_records_invalid = 0;  // without addresses: not accountable to a flow
+  enrich::NameStats names;
   TableCounters flows;
   TableCounters hosts;
   Throughput throughput;
@@ -161,6 +162,14 @@ class NetworkInterface {
   int16_t networkOf(const IpAddress& ip) const;
   AppStats& app(uint16_t id);
   void moveToNewProtocolIds(const std::vector<uint16_t>& remap);
+  // Names and OS from traffic (network_interface_names.cpp).
+  struct Naming;
+  void learnFromUdp(const DecodedPacket& d);
+  void learnFromDetails(const Flow& f);
+  void learnName(const IpAddress& ip, uint16_t vlan, enrich::NameSource source, std::string_view name);
+  void learnOs(const IpAddress& ip, uint16_t vlan, enrich::OsType os, enrich::OsSource source);
+  void nameNewHost(Host& h);
+  static bool isNamePort(uint16_t p) { return p == 53 || p == 5353 || p == 137 || p == 67 || p == 68; }
 
   EngineConfig config_;
   NdpiClassifier classifier_;
@@ -176,6 +185,7 @@ class NetworkInterface {
   Micros last_tick_ = 0;
   TrafficCounter traffic_at_last_tick_;
   Micros flow_idle_ = 0, tcp_closed_ = 0, local_host_idle_ = 0, remote_host_idle_ = 0;
+  std::unique_ptr<Naming> naming_;
 };
 
 }  // namespace netlens

@@ -1,0 +1,28 @@
+#pragma once
+// The state behind NetworkInterface's name learning (network_interface_names.cpp).
+#include <array>
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+
+#include "engine/network_interface.hpp"
+#include "enrich/address_names.hpp"
+
+namespace netlens {
+
+struct NetworkInterface::Naming {
+  explicit Naming(uint32_t max_names) : cache(max_names) {}
+
+  // What a DHCP client said of itself, by hardware address, until its address is known.
+  struct DhcpClient {
+    std::string host_name;
+    enrich::OsType os = enrich::OsType::Unknown;
+    enrich::OsSource os_source = enrich::OsSource::None;
+  };
+  static constexpr size_t kMaxDhcpClients = 4096;
+
+  enrich::AddressNameCache cache;
+  std::unordered_map<uint64_t, DhcpClient> dhcp_clients;
+};
+
+}  // namespace netlens
