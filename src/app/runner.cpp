@@ -18,6 +18,7 @@
 #include "engine/snapshot.hpp"
 #include "web/web_server.hpp"
 #include "engine/network_interface.hpp"
+#include "enrich/resolver.hpp"
 
 namespace netlens {
 
@@ -39,6 +40,7 @@ struct Shared {
   std::atomic<bool> stop{false};
   SettingsChannel settings;  // preferences changed at run time
   std::atomic<uint64_t> reload_generation{0};
+  std::unique_ptr<enrich::ReverseResolver> resolver;  // -n local/all (or the preference)
 };
 
 std::string formatBits(double bps) {
@@ -86,6 +88,7 @@ void packetLoop(InterfaceRun& run, Shared& shared, const Options& opt) {
       if (++since_check < 64 && !run.snapshots.wanted()) continue;
     } else if (r == ReadResult::Timeout) {
       if (!src.isFile()) iface.advanceClock(wallClockMicros());
+      else iface.serviceBackground();
     } else {
       if (r == ReadResult::Error) {
         std::fprintf(stderr, "netlens: %s: capture error: %s\n", src.name().c_str(), src.lastError().c_str());
@@ -125,6 +128,7 @@ void packetLoop(InterfaceRun& run, Shared& shared, const Options& opt) {
   const bool stay = !(opt.shutdown_when_done && src.isFile());
   while (stay && !shared.stop.load()) {
     run.snapshots.serve(iface);
+    iface.serviceBackground();  // answers of the reverse resolver still arrive
     std::this_thread::sleep_for(std::chrono::milliseconds(3));
   }
   if (!opt.quiet) printStatus(iface, " (end)");
@@ -170,12 +174,18 @@ int runNetlens(const Options& opt) {
       merged.open(opt.dump_json, std::ios::binary | std::ios::trunc);
       if (!merged) throw std::runtime_error("cannot create " + opt.dump_json + ": " + std::strerror(errno));
     }
+    if (!opt.name_mode || *opt.name_mode != enrich::NameMode::None) {
+      enrich::ResolverOptions ro;
+      ro.server = opt.dns_server;
+      shared.resolver = std::make_unique<enrich::ReverseResolver>(ro);
+    }
     for (size_t i = 0; i < opt.interfaces.size(); ++i) {
       auto run = std::make_unique<InterfaceRun>();
       run->source = openSource(opt.interfaces[i], opt);
       const bool is_file = run->source->isFile();
       run->engine = std::make_unique<NetworkInterface>(
           engineConfigFor(opt, run->source->name(), is_file, run->source->ownNetworks()));
+      run->engine->setResolver(shared.resolver.get());
       if (!opt.dump_json.empty()) {
         run->dump_path = opt.interfaces.size() == 1 ? opt.dump_json : opt.dump_json + ".part" + std::to_string(i);
         run->dump = std::make_unique<JsonDump>(run->dump_path);
@@ -204,6 +214,7 @@ int runNetlens(const Options& opt) {
           if (opt.lifecycle.tcp_closed_s) s.tcp_closed_s.reset();
           if (opt.lifecycle.local_host_idle_s) s.local_host_idle_s.reset();
           if (opt.lifecycle.remote_host_idle_s) s.remote_host_idle_s.reset();
+          if (opt.name_mode) s.name_mode.reset();
           shared.settings.publish(s);
         }
         if (!opt.quiet) std::fprintf(stderr, "netlens: web interface on %s\n", opt.web.describe().c_str());

@@ -50,6 +50,7 @@ struct RuntimeSettings {
   std::optional<uint32_t> local_host_idle_s;
   std::optional<uint32_t> remote_host_idle_s;
   std::optional<bool> local_host_apps;
+  std::optional<enrich::NameMode> name_mode;  // the "dns_resolution_mode" preference
 };
 
 }  // namespace netlens

@@ -7,6 +7,7 @@
 
 #include "engine/network_interface.hpp"
 #include "enrich/address_names.hpp"
+#include "enrich/resolver.hpp"
 
 namespace netlens {
 
@@ -23,6 +24,13 @@ struct NetworkInterface::Naming {
 
   enrich::AddressNameCache cache;
   std::unordered_map<uint64_t, DhcpClient> dhcp_clients;
+
+  // Active resolution: addresses to hand to the pool on the next tick, and its answers.
+  static constexpr size_t kMaxPending = 4096;
+  enrich::ReverseResolver* resolver = nullptr;
+  std::shared_ptr<enrich::ResolveResults> results = std::make_shared<enrich::ResolveResults>();
+  std::vector<std::pair<IpAddress, uint16_t>> pending;
+  std::vector<enrich::ResolveResult> answers;
 };
 
 }  // namespace netlens

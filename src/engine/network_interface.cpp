@@ -67,6 +67,11 @@ void NetworkInterface::applySettings(const RuntimeSettings& s) {
   if (s.remote_host_idle_s) remote_host_idle_ = seconds(*(lc.remote_host_idle_s = s.remote_host_idle_s));
   if (lc.anyTimeoutSet()) config_.expire_idle = true;
   if (s.local_host_apps) config_.local_host_apps = *s.local_host_apps;
+  if (s.name_mode && *s.name_mode != config_.name_mode) {
+    config_.name_mode = *s.name_mode;
+    // Now resolving: the hosts already known are asked for too (as many as the list holds).
+    hosts_.forEach([&](uint32_t, const Host& h) { wantName(h); });
+  }
 }
 
 InterfaceSummary NetworkInterface::summary() const {
@@ -569,6 +574,7 @@ void NetworkInterface::tick() {
     expireFlows();
     expireHosts();
   }
+  serviceResolver();
   std::string error;
   std::vector<uint16_t> remap;
   if (classifier_.applyReload(&error, &remap) && !remap.empty()) moveToNewProtocolIds(remap);

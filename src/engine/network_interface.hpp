@@ -21,6 +21,10 @@
 #include "engine/host.hpp"
 #include "engine/ndpi_classifier.hpp"
 
+namespace netlens::enrich {
+class ReverseResolver;
+}
+
 namespace netlens {
 
 // One captured frame as a source hands it over.
@@ -114,6 +118,11 @@ class NetworkInterface {
     stats_.interface_drops = interface;
   }
   void requestNdpiReload() { classifier_.requestReload(); }
+  // Active reverse resolution (-n local/all) asks this pool; answers are read on the tick.
+  void setResolver(enrich::ReverseResolver* resolver);
+  // Work that does not wait for packets (answers of the resolver): for when no tick comes,
+  // e.g. after the end of a capture file.
+  void serviceBackground() { serviceResolver(); }
   // Preferences changed at run time; a timeout given turns idle expiry on (also for files).
   void applySettings(const RuntimeSettings& s);
 
@@ -169,6 +178,8 @@ class NetworkInterface {
   void learnName(const IpAddress& ip, uint16_t vlan, enrich::NameSource source, std::string_view name);
   void learnOs(const IpAddress& ip, uint16_t vlan, enrich::OsType os, enrich::OsSource source);
   void nameNewHost(Host& h);
+  void wantName(const Host& h);
+  void serviceResolver();
   static bool isNamePort(uint16_t p) { return p == 53 || p == 5353 || p == 137 || p == 67 || p == 68; }
 
   EngineConfig config_;

@@ -48,6 +48,39 @@ void NetworkInterface::learnOs(const IpAddress& ip, uint16_t vlan, OsType os, Os
 
 void NetworkInterface::nameNewHost(Host& h) {
   if (const enrich::AddressNameEntry* e = naming_->cache.get(h.key.ip)) namesOf(h).set(e->source, e->name);
+  wantName(h);
+}
+
+void NetworkInterface::setResolver(enrich::ReverseResolver* resolver) { naming_->resolver = resolver; }
+
+void NetworkInterface::wantName(const Host& h) {
+  const enrich::NameMode mode = config_.name_mode;
+  if (!naming_->resolver) return;
+  if (mode != enrich::NameMode::ResolveAll && !(mode == enrich::NameMode::ResolveLocal && h.local)) return;
+  if (h.names && !h.names->by_source[size_t(NameSource::Resolver)].empty()) return;
+  if (naming_->pending.size() >= Naming::kMaxPending) {
+    ++stats_.names.resolve_queue_full;
+    return;
+  }
+  naming_->pending.emplace_back(h.key.ip, h.key.vlan);
+}
+
+void NetworkInterface::serviceResolver() {
+  Naming& n = *naming_;
+  if (!n.resolver) return;
+  // Handing over takes the pool's lock for a queue push each; the DNS is asked elsewhere.
+  for (const auto& [ip, vlan] : n.pending) {
+    if (n.resolver->submit(ip, vlan, n.results)) ++stats_.names.resolve_requested;
+    else ++stats_.names.resolve_queue_full;
+  }
+  n.pending.clear();
+  n.results->drain(n.answers);
+  for (const enrich::ResolveResult& r : n.answers) {
+    if (r.name.empty()) continue;
+    ++stats_.names.resolved;
+    learnName(r.ip, r.vlan, NameSource::Resolver, r.name);
+  }
+  n.answers.clear();
 }
 
 void NetworkInterface::learnFromUdp(const DecodedPacket& d) {
