@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "decode/packet_decoder.hpp"
+#include "engine/naming_state.hpp"
 
 namespace netlens {
 
@@ -48,6 +49,7 @@ NetworkInterface::NetworkInterface(EngineConfig config)
   for (const Cidr& c : config_.local_networks) networks_.push_back(NetworkStats{c});
   apps_.resize(classifier_.numProtocols());
   dirty_.reserve(1024);
+  naming_ = std::make_unique<Naming>(config_.max_cached_names);
 }
 
 NetworkInterface::~NetworkInterface() {
@@ -65,6 +67,11 @@ void NetworkInterface::applySettings(const RuntimeSettings& s) {
   if (s.remote_host_idle_s) remote_host_idle_ = seconds(*(lc.remote_host_idle_s = s.remote_host_idle_s));
   if (lc.anyTimeoutSet()) config_.expire_idle = true;
   if (s.local_host_apps) config_.local_host_apps = *s.local_host_apps;
+  if (s.name_mode && *s.name_mode != config_.name_mode) {
+    config_.name_mode = *s.name_mode;
+    // Now resolving: the hosts already known are asked for too (as many as the list holds).
+    hosts_.forEach([&](uint32_t, const Host& h) { wantName(h); });
+  }
 }
 
 InterfaceSummary NetworkInterface::summary() const {
@@ -78,6 +85,8 @@ InterfaceSummary NetworkInterface::summary() const {
   s.networks = networks_;
   s.names = classifier_.names();
   if (collector_) s.collector = collector_->collectorStats();
+  s.stats.names.cache_entries = naming_->cache.size();
+  s.stats.names.cache_evicted = naming_->cache.evicted();
   return s;
 }
 
@@ -138,6 +147,10 @@ void NetworkInterface::processPacket(const PacketRef& pkt) {
   if (d.has_tcp_header) updateTcp(f, dir, from_client, d, idx);
 
   if (!f.detection_final) inspect(f, d);
+  // DNS, mDNS, NetBIOS and DHCP messages name hosts: a port test per packet, a parse only then.
+  if (d.payload && d.l4_proto == 17 && (isNamePort(d.src_port) || isNamePort(d.dst_port)) &&
+      config_.name_mode != enrich::NameMode::None)
+    learnFromUdp(d);
   noteActivity(idx, f);
 }
 
@@ -374,6 +387,7 @@ uint32_t NetworkInterface::findOrCreateHost(const IpAddress& ip, uint16_t vlan) 
     ++networks_[net].hosts;
   }
   ++stats_.hosts.created;
+  nameNewHost(h);
   return idx;
 }
 
@@ -397,6 +411,7 @@ void NetworkInterface::finishInspection(Flow& f) {
   if (!f.inspection) return;
   if (f.app.app == 0) f.app = classifier_.giveUp(f.inspection);
   f.details = classifier_.details(f.inspection, f.app);
+  if (f.details) learnFromDetails(f);
   f.app = classifier_.toCurrentIds(f.inspection, f.app);
   f.app.confidence = classifier_.confidence(f.inspection);
   classifier_.end(f.inspection);
@@ -607,6 +622,7 @@ void NetworkInterface::tick() {
     expireHosts();
   }
   if (!exporters_.empty()) exportSlice();
+  serviceResolver();
   std::string error;
   std::vector<uint16_t> remap;
   if (classifier_.applyReload(&error, &remap) && !remap.empty()) moveToNewProtocolIds(remap);

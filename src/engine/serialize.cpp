@@ -42,6 +42,20 @@ void writeDirection(JsonWriter& w, std::string_view key, const FlowDirectionStat
 
 }  // namespace
 
+void writeHostNames(JsonWriter& w, const Host& h) {
+  const enrich::HostNames* n = h.names.get();
+  if (!n) return;
+  if (const std::string_view best = n->best(); !best.empty()) {
+    w.field("name", best).field("name_source", enrich::nameSourceName(n->bestSource()));
+    w.key("names").beginObject();
+    for (size_t s = 0; s < enrich::kNameSources; ++s)
+      if (!n->by_source[s].empty()) w.field(enrich::nameSourceName(enrich::NameSource(s)), n->by_source[s]);
+    w.endObject();
+  }
+  if (n->os != enrich::OsType::Unknown)
+    w.field("os", enrich::osName(n->os)).field("os_source", enrich::osSourceName(n->os_source));
+}
+
 void writeFlowJson(JsonWriter& w, const Flow& f, const NameTable& names) {
   const Endpoint cli = f.client(), srv = f.server();
   char ip[48];
@@ -110,6 +124,7 @@ void writeHostJson(JsonWriter& w, const Host& h, const InterfaceSummary& iface) 
   writeTraffic(w, "received", h.received);
   w.field("active_flows", h.active_flows);
   w.field("flows_as_client", h.flows_as_client).field("flows_as_server", h.flows_as_server);
+  writeHostNames(w, h);
   if (const LocalHostStats* l = h.local_stats.get()) {
     if (l->has_mac) writeMac(w, "mac", l->mac);
     w.key("applications").beginArray();
@@ -174,6 +189,13 @@ void writeInterfaceJson(JsonWriter& w, const InterfaceSummary& iface) {
     for (; i < s.io.size() && s.io[i].group == group; ++i) w.field(s.io[i].name, s.io[i].value);
     w.endObject();
   }
+  const enrich::NameStats& n = s.names;
+  w.key("names").beginObject().field("dns_responses", n.dns_responses).field("mdns_messages", n.mdns_messages)
+      .field("netbios_messages", n.netbios_messages).field("dhcp_messages", n.dhcp_messages)
+      .field("malformed", n.malformed).field("names_learned", n.names_learned).field("os_learned", n.os_learned)
+      .field("cache_entries", n.cache_entries).field("cache_evicted", n.cache_evicted)
+      .field("resolve_requested", n.resolve_requested).field("resolve_queue_full", n.resolve_queue_full)
+      .field("resolved", n.resolved).endObject();
   w.endObject();
 }
 

@@ -6,6 +6,8 @@
 namespace netlens {
 
 void writeFlowJson(JsonWriter& w, const Flow& f, const NameTable& names);
+// The "name", "name_source", "names" {source: name} and "os" fields of a host (nothing when none).
+void writeHostNames(JsonWriter& w, const Host& h);
 void writeHostJson(JsonWriter& w, const Host& h, const InterfaceSummary& iface);
 void writeInterfaceJson(JsonWriter& w, const InterfaceSummary& iface);
 void writeApplicationsJson(JsonWriter& w, const InterfaceSummary& iface);

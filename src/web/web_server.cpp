@@ -213,7 +213,7 @@ void WebServer::start() {
   if (m.options.settings) {
     const RuntimeSettings stored = m.auth->storedSettings();
     if (stored.flow_idle_s || stored.tcp_closed_s || stored.local_host_idle_s || stored.remote_host_idle_s ||
-        stored.local_host_apps)
+        stored.local_host_apps || stored.name_mode)
       m.options.settings->publish(stored);
   }
   if (m.options.http_port > 0) {
