@@ -12,6 +12,7 @@
 #include "core/timestamp.hpp"
 #include "core/value_ptr.hpp"
 #include "engine/entry_table.hpp"
+#include "enrich/host_names.hpp"
 
 namespace netlens {
 
@@ -69,6 +70,7 @@ struct Host {
   TrafficCounter sent;
   TrafficCounter received;
   ValuePtr<LocalHostStats> local_stats;
+  ValuePtr<enrich::HostNames> names;  // names and OS guess, once one is learned
 };
 
 }  // namespace netlens

@@ -33,9 +33,9 @@ std::string build() {
       {"/api/v1/interfaces/{id}/hosts",
        "hosts, paged and sorted on the server",
        {kIface, kPage, kPerPage, kOrder,
-        {"sort", "query", "string", "ip, bytes (default), sent, received, packets, first_seen, last_seen, flows"},
+        {"sort", "query", "string", "ip, bytes (default), sent, received, packets, first_seen, last_seen, flows, name"},
         {"filter", "query", "string", "local, remote or all"},
-        {"q", "query", "string", "search: part of the address"}}},
+        {"q", "query", "string", "search: part of the address or of a name the host is known by"}}},
       {"/api/v1/interfaces/{id}/hosts/{ip}",
        "one host: all its statistics, applications, peers and active flows",
        {kIface, {"ip", "path", "string", "the host's address"}, {"vlan", "query", "integer", "VLAN (default 0)"},
@@ -53,6 +53,12 @@ std::string build() {
       {"/api/v1/interfaces/{id}/applications", "traffic and flows per application", {kIface}},
       {"/api/v1/interfaces/{id}/l4protocols", "traffic per L4 protocol", {kIface}},
       {"/api/v1/interfaces/{id}/networks", "local networks: ingress, egress, inner traffic, hosts, flows", {kIface}},
+      {"/api/v1/interfaces/{id}/exporters",
+       "flow collectors (netflow://, sflow://): the socket's totals and drops, per exporter (sFlow: agent) "
+       "datagrams, flows, packets, bytes, templates, template errors, unknown template sets, malformed "
+       "datagrams, flows or datagrams lost (sequence numbers), last seen; sFlow agents' interface counters. "
+       "collector is null for packet sources",
+       {kIface}},
       {"/api/v1/interfaces/{id}/top_talkers",
        "the hosts and applications with the most traffic",
        {kIface, {"n", "query", "integer", "how many (1-100, default 10)"}}},

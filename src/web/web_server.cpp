@@ -13,6 +13,7 @@
 #include "netlens_version.hpp"
 #include "web/api_timeseries.hpp"
 #include "web/api_v1.hpp"
+#include "web/metrics.hpp"
 #include "web/ntopng_compat.hpp"
 #include "web/openapi.hpp"
 #include "web/web_auth.hpp"
@@ -156,8 +157,20 @@ struct WebServer::Impl {
       int id = -1;
       if (auto snap = snapshot(req, res, id)) send(res, apiNetworks(viewOf(*snap)));
     });
+    s.Get(R"(/api/v1/interfaces/(\d+)/exporters)", [this](const httplib::Request& req, httplib::Response& res) {
+      int id = -1;
+      if (auto snap = snapshot(req, res, id)) send(res, apiExporters({id, snap}));
+    });
     s.Get(R"(/api/v1/interfaces/(\d+)/top_talkers)", [this](const httplib::Request& req, httplib::Response& res) {
       query(req, res, false, true, [p = req.params](const QueryView& v, const Visibility& vis) { return apiTopTalkers(v, p, vis); });
+    });
+    // Prometheus scrapes this (authenticated like the API: Basic or a Bearer API token).
+    s.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+      std::vector<std::pair<std::string, std::shared_ptr<const InterfaceSnapshot>>> all;
+      for (const WebInterface& i : interfaces)
+        if (WebAuth::current().user.canSeeInterface(i.name)) all.emplace_back(i.name, i.snapshots->summary());
+      const ProcessFacts facts{double(wallClockMicros() - started) / double(kMicrosPerSecond), residentBytes()};
+      res.set_content(prometheusMetrics(all, facts), "text/plain; version=0.0.4; charset=utf-8");
     });
     registerNtopngCompat(s, interfaces, started);
     registerTimeseriesRoutes(s, interfaces, options.timeseries);
@@ -200,7 +213,7 @@ void WebServer::start() {
   if (m.options.settings) {
     const RuntimeSettings stored = m.auth->storedSettings();
     if (stored.flow_idle_s || stored.tcp_closed_s || stored.local_host_idle_s || stored.remote_host_idle_s ||
-        stored.local_host_apps)
+        stored.local_host_apps || stored.name_mode)
       m.options.settings->publish(stored);
   }
   if (m.options.http_port > 0) {

@@ -28,10 +28,19 @@ export function flowColumns(l4names) {
   ];
 }
 
+/** A host's name (its alias first) with where the name comes from in its tooltip. */
+export function hostName(h) {
+  if (h.alias) return html`<span class="ellipsis alias" title="alias set by an administrator">${h.alias}</span>`;
+  if (!h.name) return '';
+  const all = Object.entries(h.names || {}).map(([src, n]) => `${n} (${src.replace('_', ' ')})`).join('\n');
+  return html`<span class="ellipsis" title="${all}">${h.name}</span>`;
+}
+
 /** Host table columns (API sort keys); now: the engine's clock, for ages. */
 export function hostColumns(nowRef) {
   return [
     { label: 'IP address', sort: 'ip', firstOrder: 'asc', render: (h) => html`${hostLink(h.ip)}${h.vlan ? html` <span class="vlan">VLAN ${h.vlan}</span>` : ''}` },
+    { label: 'Name', sort: 'name', firstOrder: 'asc', cls: 'hostname', render: (h) => hostName(h) },
     { label: 'Location', render: (h) => badge(h.local) },
     { label: 'Seen since', sort: 'first_seen', firstOrder: 'asc', render: (h) => html`<span title="${fmt.datetime(h.first_seen)}">${fmt.ago(h.first_seen, nowRef.now)}</span>` },
     { label: 'Last seen', sort: 'last_seen', render: (h) => html`<span title="${fmt.datetime(h.last_seen)}">${fmt.ago(h.last_seen, nowRef.now)}</span>` },

@@ -130,6 +130,10 @@ export async function mount(ctx) {
     ]));
     render($('#host-overview'), facts([
       ['Address', html`<span class="mono">${h.ip}</span>`],
+      h.name ? ['Name', html`${h.name} <span class="dim">(${(h.name_source || '').replace('_', ' ')})</span>`] : null,
+      ...Object.entries(h.names || {}).filter(([src]) => src !== h.name_source)
+        .map(([src, n]) => [`Name (${src.replace('_', ' ')})`, n]),
+      h.os ? ['Operating system', html`${h.os} <span class="dim">(from ${(h.os_source || '').replaceAll('_', ' ')})</span>`] : null,
       h.vlan ? ['VLAN', h.vlan] : null,
       ['Location', h.local ? `local${h.network ? ` (${h.network})` : ''}` : 'remote'],
       h.mac ? ['MAC address', html`<span class="mono">${h.mac}</span>`] : null,

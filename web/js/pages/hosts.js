@@ -4,7 +4,7 @@ import * as fmt from '../format.js';
 import { html, render, DataTable, Pager, debounce } from '../ui.js';
 import { hostColumns, intParam } from './common.js';
 
-const SORTS = ['ip', 'bytes', 'sent', 'received', 'packets', 'first_seen', 'last_seen', 'flows'];
+const SORTS = ['ip', 'bytes', 'sent', 'received', 'packets', 'first_seen', 'last_seen', 'flows', 'name'];
 
 function readParams(p) {
   return {
@@ -28,7 +28,7 @@ export async function mount(ctx) {
         <button type="button" data-filter="local">Local</button>
         <button type="button" data-filter="remote">Remote</button>
       </div>
-      <input type="search" id="hosts-q" placeholder="Filter by address, e.g. 192.168. or 2001:db8" aria-label="Filter hosts by address" value="${s.q}" spellcheck="false">
+      <input type="search" id="hosts-q" placeholder="Filter by address or name, e.g. 192.168. or example.com" aria-label="Filter hosts by address or name" value="${s.q}" spellcheck="false">
     </form>
     <section class="card flush" id="hosts-card"></section>`);
 
