@@ -94,10 +94,15 @@ TimeseriesStore::TimeseriesStore(TimeseriesConfig config, std::vector<std::strin
 
 TimeseriesStore::~TimeseriesStore() { stop(); }
 
-void TimeseriesStore::start() {
+void TimeseriesStore::prepare() {
   std::error_code ec;
   fs::create_directories(config_.dir, ec);
   if (ec) throw std::runtime_error("time series: cannot create " + config_.dir + ": " + ec.message());
+  prepared_ = true;
+}
+
+void TimeseriesStore::start() {
+  if (!prepared_) prepare();
   thread_ = std::thread([this] {
     // The writer yields to the packet threads when they compete for a core.
     setpriority(PRIO_PROCESS, pid_t(syscall(SYS_gettid)), 19);

@@ -80,9 +80,12 @@ class TimeseriesStore : public SeriesQueue {
   TimeseriesStore(TimeseriesConfig config, std::vector<std::string> interface_names);
   ~TimeseriesStore() override;
 
-  void start();
-  // The files belong to this user (netlens -U drops privileges after start()).
+  // Creates the directory (throws std::runtime_error when it cannot).
+  void prepare();
+  // The files belong to this user (netlens -U: before privileges are dropped).
   void giveTo(const std::string& user);
+  // Starts the writer thread (after -U: it never runs as root); prepares first if not done.
+  void start();
   // Writes everything queued, the activity maps too, and stops the writer.
   void stop();
 
@@ -156,6 +159,7 @@ class TimeseriesStore : public SeriesQueue {
   WriterStats stats_;  // under mu_
   WriterStats w_;      // the writer's own counters, added to stats_ after each round
   std::thread thread_;
+  bool prepared_ = false;
 };
 
 }  // namespace netlens::store
