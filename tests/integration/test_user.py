@@ -46,6 +46,8 @@ def run_as_nobody(args, tmp, srcs, out, nobody, what, live_ns=None):
         while {g[0] for g in got} != {want_uid} and time.monotonic() < deadline:
             time.sleep(0.05)
             got = ids(proc.pid)
+            if {g[0] for g in got} == {want_uid}:
+                time.sleep(0.2)  # the packet threads start then: let them read the file (as wait_running does)
         check_eq({g[0] for g in got}, {want_uid}, f"{what}: every thread's real/effective/saved/fs uid is nobody's")
         check_eq({g[1] for g in got}, {want_gid}, f"{what}: every thread's gids are nobody's group")
         check("0" not in {x for g in got for x in g[2]}, f"{what}: no root supplementary group", repr(got))
