@@ -167,7 +167,6 @@ ApiResult seriesAnswer(const store::TimeseriesStore& ts, const std::vector<WebIn
       auto s = store::summarize(d->points, d->step, d->gauge);
       all.push_back({m, std::move(*d), s});
     }
-    // Files end at different times: everything on the newest range.
     std::sort(all.begin(), all.end(), [](const One& a, const One& b) { return a.summary.total.value_or(0) > b.summary.total.value_or(0); });
     size_t shown = 0;
     w.beginObject().field("entity", entity_text).field("metric", metric);
