@@ -35,6 +35,7 @@ struct Options {
   bool quiet = false;
   uint32_t status_interval_s = 10;
   WebSettings web;
+  std::string geoip_dir = NETLENS_DEFAULT_GEOIP_DIR;  // --geoip-dir
 };
 
 struct ParseOutcome {

@@ -18,6 +18,7 @@
 #include "engine/snapshot.hpp"
 #include "web/web_server.hpp"
 #include "engine/network_interface.hpp"
+#include "enrich/enrichment.hpp"
 
 namespace netlens {
 
@@ -165,6 +166,7 @@ int runNetlens(const Options& opt) {
   std::vector<std::unique_ptr<InterfaceRun>> runs;
   std::unique_ptr<web::WebServer> web_server;
   std::ofstream merged;  // several interfaces: the document, opened now as the single one is
+  std::shared_ptr<const Enrichment> enrichment;  // loaded once, shared by every interface
   try {
     if (opt.interfaces.size() > 1 && !opt.dump_json.empty()) {
       merged.open(opt.dump_json, std::ios::binary | std::ios::trunc);
@@ -174,8 +176,10 @@ int runNetlens(const Options& opt) {
       auto run = std::make_unique<InterfaceRun>();
       run->source = openSource(opt.interfaces[i], opt);
       const bool is_file = run->source->isFile();
-      run->engine = std::make_unique<NetworkInterface>(
-          engineConfigFor(opt, run->source->name(), is_file, run->source->ownNetworks()));
+      EngineConfig config = engineConfigFor(opt, run->source->name(), is_file, run->source->ownNetworks());
+      if (!enrichment) enrichment = loadEnrichment(opt.geoip_dir, NETLENS_DEFAULT_IEEE_DATA_DIR, opt.quiet);
+      config.enrich = enrichment;
+      run->engine = std::make_unique<NetworkInterface>(std::move(config));
       if (!opt.dump_json.empty()) {
         run->dump_path = opt.interfaces.size() == 1 ? opt.dump_json : opt.dump_json + ".part" + std::to_string(i);
         run->dump = std::make_unique<JsonDump>(run->dump_path);

@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -7,6 +8,7 @@
 #include "core/cidr.hpp"
 #include "decode/packet_decoder.hpp"
 #include "engine/ndpi_classifier.hpp"
+#include "enrich/enrichment.hpp"
 
 namespace netlens {
 
@@ -34,6 +36,7 @@ struct EngineConfig {
   DecoderOptions decoder;
   uint32_t max_peers_per_host = 1024;
   bool local_host_apps = true;  // per-application breakdown for local hosts
+  std::shared_ptr<const Enrichment> enrich;  // geolocation, ASN, MAC vendors (shared, read-only)
 };
 
 }  // namespace netlens

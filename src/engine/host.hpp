@@ -12,6 +12,7 @@
 #include "core/timestamp.hpp"
 #include "core/value_ptr.hpp"
 #include "engine/entry_table.hpp"
+#include "engine/geo_aggregates.hpp"
 
 namespace netlens {
 
@@ -68,6 +69,7 @@ struct Host {
   TrafficCounter sent;
   TrafficCounter received;
   ValuePtr<LocalHostStats> local_stats;
+  HostGeo geo;  // country, city, coordinates, AS: looked up once, when the host is created
 };
 
 }  // namespace netlens

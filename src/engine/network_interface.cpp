@@ -39,7 +39,8 @@ NetworkInterface::NetworkInterface(EngineConfig config)
     : config_(std::move(config)),
       classifier_(config_.ndpi),
       flows_(config_.lifecycle.max_flows),
-      hosts_(config_.lifecycle.max_hosts) {
+      hosts_(config_.lifecycle.max_hosts),
+      geo_(config_.enrich) {
   const LifecycleConfig& lc = config_.lifecycle;
   flow_idle_ = seconds(lc.flow_idle_s.value_or(60));
   tcp_closed_ = seconds(lc.tcp_closed_s.value_or(10));
@@ -77,6 +78,7 @@ InterfaceSummary NetworkInterface::summary() const {
   s.applications = apps_;
   s.networks = networks_;
   s.names = classifier_.names();
+  s.enrich = config_.enrich;
   return s;
 }
 
@@ -285,6 +287,7 @@ uint32_t NetworkInterface::createFlow(const FlowKey& key, uint64_t hash, bool sr
     if (f.client_network == f.server_network) break;
   }
 
+  geo_.flowCreated(cli ? &cli->geo : nullptr, srv ? &srv->geo : nullptr);
   if (cli) ++cli->flows_as_client;
   if (srv) {
     // A host talking to itself is in the flow once: endFlow releases it once.
@@ -334,6 +337,7 @@ uint32_t NetworkInterface::findOrCreateHost(const IpAddress& ip, uint16_t vlan) 
     h.local_stats = std::make_unique<LocalHostStats>();
     ++networks_[net].hosts;
   }
+  geo_.hostCreated(h.geo, ip, now_);
   ++stats_.hosts.created;
   return idx;
 }
@@ -379,6 +383,7 @@ void NetworkInterface::rollUp(Flow& f) {
       Host& h = hosts_[idx];
       h.sent.add(sent);
       h.received.add(rcvd);
+      geo_.traffic(h.geo, sent, rcvd, f.last_seen);
       if (f.last_seen > h.last_seen) {
         if (h.last_seen / kMicrosPerSecond != f.last_seen / kMicrosPerSecond) hosts_.touch(idx, h.links.list);
         h.last_seen = f.last_seen;
@@ -420,6 +425,13 @@ void NetworkInterface::rollUp(Flow& f) {
   if (new_flow) {
     ++a.flows;
     f.app_accounted = true;
+  }
+  if (geo_.enabled()) {
+    TrafficCounter t = a_c2s;
+    t.add(a_s2c);
+    const Host* cli = host(f.client_host);
+    const Host* srv = host(f.server_host);
+    geo_.appTraffic(cli ? &cli->geo : nullptr, srv ? &srv->geo : nullptr, id, t);
   }
   if (config_.local_host_apps) {
     auto credit = [&](uint32_t idx, const TrafficCounter& sent, const TrafficCounter& rcvd) {
@@ -487,6 +499,7 @@ bool NetworkInterface::evictOneHost() {
       Host& h = hosts_[idx];
       if (h.active_flows != 0) continue;
       if (h.network != kNoNetwork) --networks_[h.network].hosts;
+      geo_.hostRemoved(h.geo);
       hosts_.erase(idx, h.key.hash());
       ++stats_.hosts.evicted;
       return true;
@@ -522,6 +535,7 @@ void NetworkInterface::expireHosts() {
         hosts_.touch(idx, list);  // in use: look again next time round (last_seen stays true)
       } else {
         if (h.network != kNoNetwork) --networks_[h.network].hosts;
+        geo_.hostRemoved(h.geo);
         hosts_.erase(idx, h.key.hash());
         ++stats_.hosts.expired;
       }
@@ -574,6 +588,7 @@ void NetworkInterface::moveToNewProtocolIds(const std::vector<uint16_t>& remap) 
   bool moved = false;
   for (uint16_t id = 0; id < remap.size(); ++id) moved |= remap[id] != id;
   if (!moved) return;
+  geo_.remapApps(to);
   std::vector<AppStats> old;
   old.swap(apps_);
   apps_.resize(classifier_.numProtocols());

@@ -85,6 +85,7 @@ struct InterfaceSummary {
   std::vector<AppStats> applications;  // by nDPI protocol id
   std::vector<NetworkStats> networks;
   std::shared_ptr<const NameTable> names;
+  std::shared_ptr<const Enrichment> enrich;  // resolves hosts' geolocation texts, MAC vendors
 };
 
 class NetworkInterface {
@@ -129,6 +130,7 @@ class NetworkInterface {
   uint32_t activeFlows() const { return flows_.size(); }
   uint32_t activeHosts() const { return hosts_.size(); }
   const Host* host(uint32_t idx) const { return idx == kNoHost ? nullptr : &hosts_[idx]; }
+  const GeoAggregates& geo() const { return geo_; }  // ASes and countries
 
   template <typename F>
   void forEachFlow(F&& f) const {
@@ -176,6 +178,7 @@ class NetworkInterface {
   Micros last_tick_ = 0;
   TrafficCounter traffic_at_last_tick_;
   Micros flow_idle_ = 0, tcp_closed_ = 0, local_host_idle_ = 0, remote_host_idle_ = 0;
+  GeoAggregates geo_;
 };
 
 }  // namespace netlens

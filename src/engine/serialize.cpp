@@ -1,5 +1,7 @@
 #include "engine/serialize.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 namespace netlens {
@@ -41,6 +43,53 @@ void writeDirection(JsonWriter& w, std::string_view key, const FlowDirectionStat
 }
 
 }  // namespace
+
+double geoDegrees(float v) { return std::round(double(v) * 1e5) / 1e5; }  // about a metre
+
+void writeHostGeoJson(JsonWriter& w, const GeoInfo& g, const InterfaceSummary& iface) {
+  if (g.hasCountry()) w.field("country", std::string_view(g.country, 2));
+  const GeoDatabases* db = iface.enrich ? iface.enrich->geo.get() : nullptr;
+  if (db && !g.city.empty()) w.field("city", db->text(g.city));
+  if (g.has_location) w.field("latitude", geoDegrees(g.latitude)).field("longitude", geoDegrees(g.longitude));
+  if (g.asn) {
+    w.field("asn", g.asn);
+    if (db && !g.as_name.empty()) w.field("as_name", db->text(g.as_name));
+  }
+}
+
+namespace {
+
+void writeGeoTotals(JsonWriter& w, const GeoEntityTotals& t, const InterfaceSummary& iface) {
+  w.field("hosts", t.hosts).field("hosts_seen", t.hosts_seen).field("flows", t.flows);
+  writeTraffic(w, "sent", t.sent);
+  writeTraffic(w, "received", t.received);
+  w.field("bytes", t.bytes());
+  w.key("first_seen").fixed6(t.first_seen).key("last_seen").fixed6(t.last_seen);
+  std::vector<std::pair<uint16_t, TrafficCounter>> apps = t.apps;
+  std::sort(apps.begin(), apps.end(), [](const auto& a, const auto& b) { return a.second.bytes > b.second.bytes; });
+  w.key("applications").beginArray();
+  for (const auto& [id, c] : apps)
+    w.beginObject().field("name", iface.names->protocol(id)).field("packets", c.packets).field("bytes", c.bytes).endObject();
+  w.endArray();
+}
+
+}  // namespace
+
+void writeAsJson(JsonWriter& w, const AsStats& a, const InterfaceSummary& iface) {
+  w.beginObject().field("asn", a.asn);
+  const GeoDatabases* db = iface.enrich ? iface.enrich->geo.get() : nullptr;
+  w.field("name", db ? db->text(a.name) : std::string_view());
+  writeGeoTotals(w, a.totals, iface);
+  w.endObject();
+}
+
+void writeCountryJson(JsonWriter& w, const CountryStats& c, const InterfaceSummary& iface) {
+  w.beginObject().field("country", std::string_view(c.code, 2));
+  const GeoDatabases* db = iface.enrich ? iface.enrich->geo.get() : nullptr;
+  if (db && !c.name.empty()) w.field("name", db->text(c.name));
+  writeGeoTotals(w, c.totals, iface);
+  w.endObject();
+}
 
 void writeFlowJson(JsonWriter& w, const Flow& f, const NameTable& names) {
   const Endpoint cli = f.client(), srv = f.server();
@@ -105,8 +154,12 @@ void writeHostJson(JsonWriter& w, const Host& h, const InterfaceSummary& iface) 
   writeTraffic(w, "received", h.received);
   w.field("active_flows", h.active_flows);
   w.field("flows_as_client", h.flows_as_client).field("flows_as_server", h.flows_as_server);
+  writeHostGeoJson(w, h.geo.info, iface);
   if (const LocalHostStats* l = h.local_stats.get()) {
     if (l->has_mac) writeMac(w, "mac", l->mac);
+    if (l->has_mac && iface.enrich) {
+      if (const std::string_view v = iface.enrich->oui->vendor(l->mac); !v.empty()) w.field("mac_vendor", v);
+    }
     w.key("applications").beginArray();
     for (const auto& [id, t] : l->apps) {
       w.beginObject().field("name", iface.names->protocol(id));

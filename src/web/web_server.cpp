@@ -12,6 +12,7 @@
 #include "core/json_writer.hpp"
 #include "netlens_version.hpp"
 #include "web/api_v1.hpp"
+#include "web/api_geo.hpp"
 #include "web/ntopng_compat.hpp"
 #include "web/openapi.hpp"
 #include "web/web_auth.hpp"
@@ -157,6 +158,26 @@ struct WebServer::Impl {
     });
     s.Get(R"(/api/v1/interfaces/(\d+)/top_talkers)", [this](const httplib::Request& req, httplib::Response& res) {
       query(req, res, false, true, [p = req.params](const QueryView& v, const Visibility& vis) { return apiTopTalkers(v, p, vis); });
+    });
+    // Autonomous systems, countries and the geo map (src/web/api_geo.cpp).
+    s.Get(R"(/api/v1/interfaces/(\d+)/asns)", [this](const httplib::Request& req, httplib::Response& res) {
+      query(req, res, false, true, [p = req.params](const QueryView& v, const Visibility& vis) { return apiAsns(v, p, vis); });
+    });
+    s.Get(R"(/api/v1/interfaces/(\d+)/asns/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
+      query(req, res, false, true, [a = std::string(req.matches[2])](const QueryView& v, const Visibility& vis) {
+        return apiAsn(v, a, vis);
+      });
+    });
+    s.Get(R"(/api/v1/interfaces/(\d+)/countries)", [this](const httplib::Request& req, httplib::Response& res) {
+      query(req, res, false, true, [p = req.params](const QueryView& v, const Visibility& vis) { return apiCountries(v, p, vis); });
+    });
+    s.Get(R"(/api/v1/interfaces/(\d+)/countries/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
+      query(req, res, false, true, [c = std::string(req.matches[2])](const QueryView& v, const Visibility& vis) {
+        return apiCountry(v, c, vis);
+      });
+    });
+    s.Get(R"(/api/v1/interfaces/(\d+)/geomap)", [this](const httplib::Request& req, httplib::Response& res) {
+      query(req, res, true, true, [p = req.params](const QueryView& v, const Visibility& vis) { return apiGeoMap(v, p, vis); });
     });
     registerNtopngCompat(s, interfaces, started);
     s.Get("/api/v1/openapi.json", [](const httplib::Request&, httplib::Response& res) {
