@@ -79,6 +79,7 @@ InterfaceSummary NetworkInterface::summary() const {
   s.networks = networks_;
   s.names = classifier_.names();
   s.enrich = config_.enrich;
+  s.geo_lookups = geo_.lookupStats();
   return s;
 }
 

@@ -85,6 +85,7 @@ struct InterfaceSummary {
   std::vector<AppStats> applications;  // by nDPI protocol id
   std::vector<NetworkStats> networks;
   std::shared_ptr<const NameTable> names;
+  GeoLookupStats geo_lookups;
   std::shared_ptr<const Enrichment> enrich;  // resolves hosts' geolocation texts, MAC vendors
 };
 
