@@ -75,15 +75,17 @@ ApiResult entityList(const Params& p, const std::vector<Stats>& rows_in, const c
 
 ApiResult noLiveTables() { return apiError(503, "this answer needs the interface's live tables"); }
 
+// Built with append: GCC 12's -O3 warns falsely (-Wrestrict) on "literal" + std::string.
 std::string asKey(const AsStats& a, const GeoDatabases* db) {
-  std::string k = "AS" + std::to_string(a.asn);
-  if (db) k += " " + std::string(db->text(a.name));
+  std::string k("AS");
+  k.append(std::to_string(a.asn));
+  if (db) k.append(" ").append(db->text(a.name));
   return k;
 }
 
 std::string countryKey(const CountryStats& c, const GeoDatabases* db) {
   std::string k(c.code, 2);
-  if (db && !c.name.empty()) k += " " + std::string(db->text(c.name));
+  if (db && !c.name.empty()) k.append(" ").append(db->text(c.name));
   return k;
 }
 
