@@ -6,16 +6,21 @@ namespace netlens {
 
 GeoAggregates::GeoAggregates(std::shared_ptr<const Enrichment> enrich) : enrich_(std::move(enrich)) {
   enabled_ = enrich_ && enrich_->geo && !enrich_->geo->empty();
+  if (enabled_) {
+    cache_.records.reserve(1 << 12);
+    cache_.prefixes.reserve(1 << 14);
+  }
 }
 
 void GeoAggregates::hostCreated(HostGeo& g, const IpAddress& ip, Micros now) {
   if (!enabled_) return;
   const auto started = std::chrono::steady_clock::now();
-  const uint64_t hits_before = cache_.hits;
+  const uint64_t hits_before = cache_.hits, prefix_hits_before = cache_.prefix_hits;
   GeoText country_name;
   g.info = enrich_->geo->lookup(ip, &cache_, &country_name);
   ++stats_.lookups;
   stats_.cache_hits += cache_.hits - hits_before;
+  stats_.prefix_hits += cache_.prefix_hits - prefix_hits_before;
   if (g.info.hasCountry() || g.info.has_location) ++stats_.located;
   auto touch = [now](GeoEntityTotals& t) {
     ++t.hosts;

@@ -59,6 +59,7 @@ struct GeoLookupStats {
   uint64_t located = 0;     // a country or coordinates
   uint64_t with_asn = 0;
   uint64_t cache_hits = 0;  // records decoded before
+  uint64_t prefix_hits = 0; // answered for the whole /24 (/48) by an earlier lookup
   uint64_t nanoseconds = 0; // spent looking up
 };
 

@@ -216,7 +216,7 @@ void writeInterfaceJson(JsonWriter& w, const InterfaceSummary& iface) {
   if (s.flow_records) w.field("flow_records", s.flow_records).field("flow_records_invalid", s.flow_records_invalid);
   if (const GeoLookupStats& g = iface.geo_lookups; g.lookups) {
     w.key("geolocation").beginObject().field("lookups", g.lookups).field("located", g.located).field("with_asn", g.with_asn);
-    w.field("cache_hits", g.cache_hits).field("lookup_ns", g.nanoseconds).endObject();
+    w.field("cache_hits", g.cache_hits).field("prefix_hits", g.prefix_hits).field("lookup_ns", g.nanoseconds).endObject();
   }
   w.endObject();
 }

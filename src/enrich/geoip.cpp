@@ -1,10 +1,9 @@
 #include "enrich/geoip.hpp"
 
-#include <arpa/inet.h>
 #include <maxminddb.h>
-#include <netinet/in.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cstring>
 #include <ctime>
@@ -16,6 +15,33 @@ struct GeoDatabases::File {
   std::string path;
   MMDB_s mmdb{};
   bool open = false;
+  // The search tree, walked here rather than by MMDB_lookup_sockaddr, so that
+  // the walks of several files go on side by side.
+  const uint8_t* tree = nullptr;
+  uint32_t node_count = 0;
+  uint32_t node_bytes = 0;    // 6, 7 or 8
+  uint16_t record_bits = 0;   // 24, 28 or 32
+  uint32_t ipv4_start = 0;    // node (or terminal record) after ::/96 in an IPv6 tree
+  uint16_t ipv4_start_depth = 0;
+  bool v6_tree = false;
+  // Where the walk of every IPv4 /20 stands after its first 20 bits (node, or terminal record,
+  // and the bits consumed): the upper levels of the tree are not walked again for each lookup.
+  std::vector<uint32_t> v4_jump_node;
+  std::vector<uint8_t> v4_jump_depth;
+  uint32_t record(uint32_t node, int bit) const {
+    const uint8_t* p = tree + size_t(node) * node_bytes;
+    switch (record_bits) {
+      case 24:
+        p += bit ? 3 : 0;
+        return uint32_t(p[0]) << 16 | uint32_t(p[1]) << 8 | p[2];
+      case 28:
+        if (bit) return (uint32_t(p[3] & 0x0F) << 24) | uint32_t(p[4]) << 16 | uint32_t(p[5]) << 8 | p[6];
+        return (uint32_t(p[3] & 0xF0) << 20) | uint32_t(p[0]) << 16 | uint32_t(p[1]) << 8 | p[2];
+      default:
+        p += bit ? 4 : 0;
+        return uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | p[3];
+    }
+  }
   mutable std::atomic<GeoLayout> layout{GeoLayout::Unknown};
   ~File() {
     if (open) MMDB_close(&mmdb);
@@ -23,6 +49,9 @@ struct GeoDatabases::File {
 };
 
 namespace {
+
+constexpr size_t kMaxFiles = 32;
+constexpr unsigned kJumpBits = 20;  // 4 MB + 1 MB per file
 
 GeoText textOf(const MMDB_s& mmdb, const MMDB_entry_data_s& d, uint8_t db) {
   GeoText t;
@@ -110,9 +139,30 @@ GeoRecordCache::Record decode(const MMDB_s& mmdb, MMDB_entry_s entry, uint8_t db
 
 GeoDatabases::~GeoDatabases() = default;
 
+namespace {
+
+void fillJump(GeoDatabases::File& f, uint32_t prefix, unsigned depth, uint32_t node) {
+  if (node >= f.node_count || depth == kJumpBits) {
+    const uint32_t first = prefix << (kJumpBits - depth), count = uint32_t(1) << (kJumpBits - depth);
+    std::fill_n(f.v4_jump_node.begin() + first, count, node);
+    std::fill_n(f.v4_jump_depth.begin() + first, count, uint8_t(depth));
+    return;
+  }
+  fillJump(f, prefix << 1, depth + 1, f.record(node, 0));
+  fillJump(f, prefix << 1 | 1, depth + 1, f.record(node, 1));
+}
+
+}  // namespace
+
+void GeoDatabases::buildIpv4Jump(File& f) {
+  f.v4_jump_node.assign(size_t(1) << kJumpBits, 0);
+  f.v4_jump_depth.assign(size_t(1) << kJumpBits, 0);
+  fillJump(f, 0, 0, f.v6_tree ? f.ipv4_start : 0);
+}
+
 bool GeoDatabases::add(const std::string& path, std::vector<std::string>* problems) {
-  if (files_.size() >= 255) {
-    if (problems) problems->push_back(path + ": too many databases (255 at most)");
+  if (files_.size() >= kMaxFiles) {
+    if (problems) problems->push_back(path + ": too many databases (" + std::to_string(kMaxFiles) + " at most)");
     return false;
   }
   auto f = std::make_unique<File>();
@@ -123,6 +173,28 @@ bool GeoDatabases::add(const std::string& path, std::vector<std::string>* proble
     return false;
   }
   f->open = true;
+  const MMDB_metadata_s& m = f->mmdb.metadata;
+  f->record_bits = m.record_size;
+  f->node_bytes = uint32_t(m.record_size) / 4;
+  f->node_count = m.node_count;
+  f->tree = f->mmdb.file_content;
+  f->v6_tree = m.ip_version == 6;
+  if ((m.record_size != 24 && m.record_size != 28 && m.record_size != 32) ||
+      uint64_t(m.node_count) * f->node_bytes > uint64_t(f->mmdb.file_size) || (m.ip_version != 4 && m.ip_version != 6)) {
+    if (problems) problems->push_back(path + ": unsupported search tree (record size " + std::to_string(m.record_size) + ")");
+    return false;
+  }
+  if (f->v6_tree) {
+    uint32_t node = 0;
+    uint16_t depth = 0;
+    while (depth < 96 && node < f->node_count) {
+      node = f->record(node, 0);
+      ++depth;
+    }
+    f->ipv4_start = node;
+    f->ipv4_start_depth = depth;
+  }
+  buildIpv4Jump(*f);
   files_.push_back(std::move(f));
   return true;
 }
@@ -170,28 +242,114 @@ std::string_view GeoDatabases::text(const GeoText& t) const {
   return std::string_view(reinterpret_cast<const char*>(m.data_section) + t.offset, t.length);
 }
 
+namespace {
+
+// Addresses no database places: private, loopback, link-local, shared, multicast, reserved.
+bool notRoutable(const IpAddress& ip) {
+  const uint8_t* b = ip.data();
+  if (ip.isV4()) {
+    return b[0] == 0 || b[0] == 10 || b[0] == 127 || b[0] >= 224 || (b[0] == 172 && (b[1] & 0xF0) == 16) ||
+           (b[0] == 192 && b[1] == 168) || (b[0] == 169 && b[1] == 254) || (b[0] == 100 && (b[1] & 0xC0) == 64);
+  }
+  static const uint8_t zero[15] = {};
+  if (std::memcmp(b, zero, 15) == 0) return true;  // :: and ::1
+  return b[0] == 0xFF || (b[0] & 0xFE) == 0xFC || (b[0] == 0xFE && (b[1] & 0xC0) == 0x80);
+}
+
+// The /24 or /48 an address is in, as a cache key.
+uint64_t prefixKey(const IpAddress& ip) {
+  const uint8_t* b = ip.data();
+  if (ip.isV4()) return (uint64_t(4) << 56) | (uint64_t(b[0]) << 16) | (uint64_t(b[1]) << 8) | b[2];
+  uint64_t k = uint64_t(6) << 56;
+  for (int i = 0; i < 6; ++i) k |= uint64_t(b[i]) << (40 - 8 * i);
+  return k;
+}
+
+}  // namespace
+
 GeoInfo GeoDatabases::lookup(const IpAddress& ip, GeoRecordCache* cache, GeoText* country_name) const {
   GeoInfo out;
   GeoText name;
-  if (ip.empty()) return out;
-  sockaddr_in sa4{};
-  sockaddr_in6 sa6{};
-  const sockaddr* sa;
-  if (ip.isV4()) {
-    sa4.sin_family = AF_INET;
-    std::memcpy(&sa4.sin_addr, ip.data(), 4);
-    sa = reinterpret_cast<const sockaddr*>(&sa4);
-  } else {
-    sa6.sin6_family = AF_INET6;
-    std::memcpy(&sa6.sin6_addr, ip.data(), 16);
-    sa = reinterpret_cast<const sockaddr*>(&sa6);
+  if (ip.empty() || files_.empty() || notRoutable(ip)) return out;
+  const uint64_t prefix = prefixKey(ip);
+  if (cache) {
+    auto it = cache->prefixes.find(prefix);
+    if (it != cache->prefixes.end()) {
+      ++cache->prefix_hits;
+      if (country_name) *country_name = it->second.country_name;
+      return it->second.info;
+    }
   }
+  // Whether every answer below holds for the whole prefix.
+  const unsigned prefix_bits = ip.isV4() ? 24 : 48;
+  bool whole_prefix = true;
+  // Walk every file's tree side by side: each step of each walk is a likely cache miss, and
+  // the misses of independent walks overlap.
+  struct Walk {
+    const File* f = nullptr;
+    uint32_t node = 0;
+    uint16_t depth = 0;  // bits of the address consumed
+    bool done = false;
+    uint32_t record = 0;  // terminal record when done
+  };
+  std::array<Walk, kMaxFiles> walks;
+  size_t n = 0;
+  const unsigned bits = ip.isV4() ? 32 : 128;
+  const uint8_t* a = ip.data();
   for (size_t i = 0; i < files_.size(); ++i) {
     const File& f = *files_[i];
-    if (ip.isV6() && f.mmdb.metadata.ip_version == 4) continue;
-    int err = 0;
-    MMDB_lookup_result_s res = MMDB_lookup_sockaddr(&f.mmdb, sa, &err);
-    if (err != MMDB_SUCCESS || !res.found_entry) continue;
+    Walk& w = walks[n++];
+    w.f = &f;
+    if (ip.isV6() && !f.v6_tree) {
+      w.done = true;
+      w.record = f.node_count;  // nothing for IPv6 in an IPv4 file
+      w.depth = 0;
+      continue;
+    }
+    if (ip.isV4()) {
+      const uint32_t top = ip.v4HostOrder() >> (32 - kJumpBits);
+      w.node = f.v4_jump_node[top];
+      w.depth = f.v4_jump_depth[top];
+    }
+    if (w.node >= f.node_count) {
+      w.done = true;
+      w.record = w.node;
+    }
+  }
+  for (bool active = true; active;) {
+    active = false;
+    for (size_t k = 0; k < n; ++k) {
+      Walk& w = walks[k];
+      if (w.done) continue;
+      const int bit = (a[w.depth >> 3] >> (7 - (w.depth & 7))) & 1;
+      const uint32_t next = w.f->record(w.node, bit);
+      ++w.depth;
+      if (next >= w.f->node_count || w.depth >= bits) {
+        w.done = true;
+        w.record = next;
+        continue;
+      }
+      w.node = next;
+      __builtin_prefetch(w.f->tree + size_t(next) * w.f->node_bytes);
+      active = true;
+    }
+  }
+  for (size_t i = 0; i < n; ++i) {
+    const File& f = *files_[i];
+    const Walk& w = walks[i];
+    if (ip.isV6() && !f.v6_tree) continue;
+    // The answer (or its absence) is the same for every address of the network it came from.
+    if (w.depth > prefix_bits) whole_prefix = false;
+    if (w.record <= f.node_count) continue;  // empty
+    const uint64_t data_offset = uint64_t(w.record) - f.node_count - 16;
+    if (data_offset >= f.mmdb.data_section_size) {
+      whole_prefix = false;  // a corrupt record: ignored
+      continue;
+    }
+    MMDB_lookup_result_s res{};
+    res.found_entry = true;
+    res.entry.mmdb = &f.mmdb;
+    res.entry.offset = uint32_t(data_offset);
     const GeoRecordCache::Record* rec = nullptr;
     GeoRecordCache::Record decoded;
     const uint64_t key = uint64_t(i) << 32 | res.entry.offset;
@@ -230,6 +388,10 @@ GeoInfo GeoDatabases::lookup(const IpAddress& ip, GeoRecordCache* cache, GeoText
     if (out.hasCountry() && out.has_location && out.asn != 0) break;  // later files would add nothing
   }
   if (country_name) *country_name = name;
+  if (cache && whole_prefix) {
+    if (cache->prefixes.size() >= cache->max_prefixes) cache->prefixes.clear();
+    cache->prefixes.emplace(prefix, GeoRecordCache::Record{out, name});
+  }
   return out;
 }
 

@@ -1,6 +1,8 @@
 #include "web/api_geo.hpp"
 
+#include <charconv>
 #include <cmath>
+#include <optional>
 #include <unordered_map>
 
 #include "engine/serialize.hpp"
@@ -162,12 +164,29 @@ ApiResult apiGeoMap(const QueryView& s, const Params& p, const Visibility& v) {
   return guarded([&] {
     const uint64_t max_hosts = numberParam(p, "hosts", 500, 1, 5000);
     const uint64_t max_flows = numberParam(p, "flows", 300, 0, 5000);
+    // home=LAT,LON: where local hosts without a location of their own (private addresses) are
+    // drawn, so that their flows to the world show.
+    std::optional<std::pair<double, double>> home;
+    if (const std::string* h = param(p, "home")) {
+      double lat = 0, lon = 0;
+      const char* b = h->data();
+      const char* e = b + h->size();
+      auto [m, ec1] = std::from_chars(b, e, lat);
+      if (ec1 == std::errc() && m < e && *m == ',') {
+        auto [end, ec2] = std::from_chars(m + 1, e, lon);
+        if (ec2 == std::errc() && end == e && lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180) home = std::pair(lat, lon);
+      }
+      if (!home) throw BadRequest{"parameter 'home' must be LATITUDE,LONGITUDE in degrees, not '" + *h + "'"};
+    }
+    auto placed = [&](const Host& h) { return h.geo.info.has_location || (home && h.local); };
+    auto latOf = [&](const Host& h) { return h.geo.info.has_location ? geoDegrees(h.geo.info.latitude) : home->first; };
+    auto lonOf = [&](const Host& h) { return h.geo.info.has_location ? geoDegrees(h.geo.info.longitude) : home->second; };
     std::vector<const Host*> located;
     uint64_t total = 0;
     for (const Host& h : s.hosts) {
       if (!v.sees(h.key.ip)) continue;
       ++total;
-      if (h.geo.info.has_location) located.push_back(&h);
+      if (placed(h)) located.push_back(&h);
     }
     auto bytes = [](const Host* h) { return h->sent.bytes + h->received.bytes; };
     const size_t k = std::min<size_t>(max_hosts, located.size());
@@ -184,7 +203,7 @@ ApiResult apiGeoMap(const QueryView& s, const Params& p, const Visibility& v) {
     for (const Flow& f : s.flows) {
       const Host* cli = s.live->host(f.client_host);
       const Host* srv = s.live->host(f.server_host);
-      if (!cli || !srv || cli == srv || !cli->geo.info.has_location || !srv->geo.info.has_location) continue;
+      if (!cli || !srv || cli == srv || !placed(*cli) || !placed(*srv)) continue;
       if (!v.sees(cli->key.ip) && !v.sees(srv->key.ip)) continue;
       lines.push_back({f.c2s.traffic.bytes + f.s2c.traffic.bytes, &f, cli, srv});
     }
@@ -200,6 +219,7 @@ ApiResult apiGeoMap(const QueryView& s, const Params& p, const Visibility& v) {
       const Host& h = *located[i];
       w.beginObject().field("ip", ipText(h.key.ip)).field("vlan", h.key.vlan).field("local", h.local);
       writeHostGeoJson(w, h.geo.info, s.summary);
+      if (!h.geo.info.has_location) w.field("latitude", latOf(h)).field("longitude", lonOf(h)).field("at_home", true);
       w.field("bytes", bytes(&h)).field("active_flows", h.active_flows).endObject();
     }
     w.endArray().key("flows").beginArray();
@@ -208,8 +228,8 @@ ApiResult apiGeoMap(const QueryView& s, const Params& p, const Visibility& v) {
       const Line& l = lines[i];
       w.beginObject().field("id", l.flow->id);
       w.field("client_ip", ipText(l.cli->key.ip)).field("server_ip", ipText(l.srv->key.ip));
-      w.key("client").beginArray().value(geoDegrees(l.cli->geo.info.latitude)).value(geoDegrees(l.cli->geo.info.longitude)).endArray();
-      w.key("server").beginArray().value(geoDegrees(l.srv->geo.info.latitude)).value(geoDegrees(l.srv->geo.info.longitude)).endArray();
+      w.key("client").beginArray().value(latOf(*l.cli)).value(lonOf(*l.cli)).endArray();
+      w.key("server").beginArray().value(latOf(*l.srv)).value(lonOf(*l.srv)).endArray();
       w.field("bytes", l.bytes).field("app", s.summary.names->fullName(l.flow->app, scratch)).endObject();
     }
     w.endArray().endObject();

@@ -73,7 +73,8 @@ std::string build() {
       {"/api/v1/interfaces/{id}/geomap",
        "located hosts (most traffic first) and the flows between them, with coordinates, for a world map",
        {kIface, {"hosts", "query", "integer", "at most this many hosts (1-5000, default 500)"},
-        {"flows", "query", "integer", "at most this many flows (0-5000, default 300)"}}},
+        {"flows", "query", "integer", "at most this many flows (0-5000, default 300)"},
+        {"home", "query", "string", "LAT,LON: draw local hosts without a location there (with at_home: true)"}}},
   };
   std::string out;
   JsonWriter w(out);

@@ -277,6 +277,16 @@ def body(args, tmp):
                 check_eq(e.code, 400, f"GET {bad}")
         gm = get("/interfaces/0/geomap")
         check(gm["hosts_located"] == sum(1 for h in hosts if "latitude" in h) and len(gm["hosts"]) > 0, "/geomap: the located hosts")
+        check_eq(gm["flows"], [], "/geomap: no flow between two located hosts in this capture")
+        gh = get("/interfaces/0/geomap?home=-33.9,18.4&flows=5000&hosts=5000")
+        at_home = [h for h in gh["hosts"] if h.get("at_home")]
+        check(at_home and all(h["local"] and (h["latitude"], h["longitude"]) == (-33.9, 18.4) for h in at_home),
+              f"/geomap?home=: {len(at_home)} local hosts without a location drawn at home")
+        local_ips = {h["ip"] for h in hosts if h["local"]}
+        located_ips = {h["ip"] for h in hosts if "latitude" in h}
+        want = sum(1 for f in get("/interfaces/0/flows?per_page=1000")["flows"]
+                   if {f["client_ip"], f["server_ip"]} <= (local_ips | located_ips) and f["client_ip"] != f["server_ip"])
+        check_eq(len(gh["flows"]), want, "/geomap?home=: flows whose two ends are placed")
     finally:
         nltest.stop(proc)
 

@@ -606,6 +606,14 @@ test('geolocation: geo map renders countries and host markers; ASN and country p
   assert.deepEqual(markers.slice().sort(), map.hosts.map((h) => h.ip).sort(), 'one marker per located host');
   const seen = await page.$$eval('#geomap path.country.seen', (els) => els.length);
   assert.ok(seen >= 1, `countries with hosts are shaded (${seen})`);
+  // Local hosts (private addresses) drawn at a home position: their flows to located hosts show.
+  await page.fill('#map-home', '25.03, 121.56');
+  await page.dispatchEvent('#map-home', 'change');
+  const homeMap = await api('/interfaces/0/geomap?hosts=500&flows=300&home=25.03,121.56');
+  assert.ok(homeMap.flows.length > 0, 'flows between local hosts at home and located hosts');
+  await page.waitForFunction((n) => Number(document.querySelector('#geomap')?.dataset.flows) === n, homeMap.flows.length, { timeout: WAIT });
+  assert.equal((await page.$$('#geomap path.flow')).length, homeMap.flows.length, 'one arc per flow');
+  assert.ok((await page.$$('#geomap circle.host.home')).length > 0, 'local hosts drawn at home');
   await shot(page, 'geomap');
 
   await page.goto(`${base}/#/asns`);

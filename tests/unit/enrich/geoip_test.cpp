@@ -137,21 +137,43 @@ TEST_F(GeoIpTest, RegisteredCountryWhenNoCountryAndIpv6SkipsIpv4OnlyFiles) {
   EXPECT_FALSE(db->lookup(ip("2001:db8:2::5")).hasCountry());
 }
 
-TEST_F(GeoIpTest, RecordCacheAnswersForEveryAddressOfARecord) {
+TEST_F(GeoIpTest, CachesAnswerForEveryAddressOfAPrefixOrRecord) {
   auto db = GeoDatabases::openDir(dir_, nullptr);
   GeoRecordCache cache;
+  // 203.0.113.0/24 is one record in each file that has it: the whole /24 is answered at once.
   const GeoInfo a = db->lookup(ip("203.0.113.1"), &cache);
-  const uint64_t misses = cache.misses;
-  EXPECT_GT(misses, 0u);
+  EXPECT_EQ(cache.prefix_hits, 0u);
   const GeoInfo b = db->lookup(ip("203.0.113.200"), &cache);
-  EXPECT_EQ(cache.misses, misses);
-  EXPECT_GT(cache.hits, 0u);
+  EXPECT_EQ(cache.prefix_hits, 1u);
   EXPECT_EQ(std::string(b.country, 2), std::string(a.country, 2));
   EXPECT_EQ(db->text(b.city), "Recife");
   EXPECT_EQ(b.asn, 64497u);
+  // 198.51.100.0/25 is an AS range smaller than the /24: no prefix answer, but the decoded
+  // records are reused.
+  const GeoInfo c = db->lookup(ip("198.51.100.3"), &cache);
+  const uint64_t misses = cache.misses;
+  const GeoInfo d = db->lookup(ip("198.51.100.9"), &cache);
+  EXPECT_EQ(cache.prefix_hits, 1u);
+  EXPECT_EQ(cache.misses, misses);
+  EXPECT_GT(cache.hits, 0u);
+  EXPECT_EQ(c.asn, 64496u);
+  EXPECT_EQ(d.asn, 64496u);
+  EXPECT_EQ(db->lookup(ip("198.51.100.200"), &cache).asn, 0u);  // the other half: no AS
   cache.max_records = 1;  // bounded: cleared when full, answers unchanged
-  EXPECT_EQ(db->lookup(ip("198.51.100.3"), &cache).asn, 64496u);
+  cache.max_prefixes = 1;
+  EXPECT_EQ(std::string(db->lookup(ip("2001:db8:1::7"), &cache).country, 2), "IT");  // a new record and prefix
+  EXPECT_EQ(db->lookup(ip("198.51.100.4"), &cache).asn, 64496u);
   EXPECT_LE(cache.records.size(), 1u);
+  EXPECT_LE(cache.prefixes.size(), 1u);
+}
+
+TEST_F(GeoIpTest, PrivateAndSpecialAddressesAreNotLookedUp) {
+  auto db = GeoDatabases::openDir(dir_, nullptr);
+  for (const char* a : {"10.1.2.3", "192.168.1.1", "172.20.0.1", "127.0.0.1", "169.254.1.1", "100.64.0.1", "224.0.0.251",
+                        "255.255.255.255", "::1", "fe80::1", "fd00::1", "ff02::fb"}) {
+    const GeoInfo g = db->lookup(ip(a));
+    EXPECT_FALSE(g.hasCountry() || g.has_location || g.asn) << a;
+  }
 }
 
 }  // namespace

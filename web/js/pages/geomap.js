@@ -36,6 +36,11 @@ export async function mount(ctx) {
   ctx.title = 'Geo map';
   render(ctx.main, html`
     <h1>Geo map <span class="subtitle" id="map-count"></span></h1>
+    <form class="toolbar" id="map-tools" autocomplete="off">
+      <label title="Local hosts with private addresses have no location: draw them (and their flows) here">Local hosts at
+        <input type="text" id="map-home" placeholder="latitude, longitude" aria-label="Position of local hosts: latitude, longitude" spellcheck="false" size="22"></label>
+      <span class="dim small" id="map-home-hint"></span>
+    </form>
     <section class="card flush geomap-card">
       <div class="geomap" id="geomap" aria-label="World map of hosts and flows"></div>
       <div class="maptip" id="maptip" hidden></div>
@@ -58,6 +63,28 @@ export async function mount(ctx) {
   root.append('path').attr('class', 'borders').attr('d', path(topojson.mesh(topo, topo.objects.countries, (a, b) => a !== b)));
   const flowLayer = root.append('g').attr('class', 'flows');
   const hostLayer = root.append('g').attr('class', 'hosts');
+  // Where local hosts without a location are drawn: kept in this browser.
+  const HOME_KEY = 'netlens.geomap.home';
+  const homeInput = ctx.main.querySelector('#map-home');
+  const parseHome = (text) => {
+    const m = /^\s*(-?\d+(?:\.\d+)?)\s*[, ]\s*(-?\d+(?:\.\d+)?)\s*$/.exec(text || '');
+    if (!m) return null;
+    const lat = Number(m[1]), lon = Number(m[2]);
+    return Math.abs(lat) <= 90 && Math.abs(lon) <= 180 ? `${lat},${lon}` : null;
+  };
+  let home = parseHome(localStorage.getItem(HOME_KEY));
+  homeInput.value = home ? home.replace(',', ', ') : '';
+  let loop = null;
+  ctx.main.querySelector('#map-tools').addEventListener('submit', (ev) => ev.preventDefault());
+  homeInput.addEventListener('change', () => {
+    const next = parseHome(homeInput.value);
+    const hint = ctx.main.querySelector('#map-home-hint');
+    if (homeInput.value.trim() && !next) { hint.textContent = 'latitude, longitude in degrees, e.g. 48.85, 2.35'; return; }
+    hint.textContent = '';
+    home = next;
+    if (home) localStorage.setItem(HOME_KEY, home); else localStorage.removeItem(HOME_KEY);
+    loop?.refresh();
+  });
   let scale = 1;
   svg.call(d3.zoom().scaleExtent([1, 12]).on('zoom', (ev) => {
     scale = ev.transform.k;
@@ -74,9 +101,9 @@ export async function mount(ctx) {
   };
   const hideTip = () => { tip.hidden = true; };
 
-  ctx.every(2000, async () => {
+  loop = ctx.every(2000, async () => {
     const [doc, ctry] = await Promise.all([
-      api.get(`/interfaces/${ctx.iface}/geomap?hosts=500&flows=300`),
+      api.get(`/interfaces/${ctx.iface}/geomap${api.query({ hosts: 500, flows: 300, home })}`),
       api.get(`/interfaces/${ctx.iface}/countries?per_page=300`),
     ]);
     if (!ctx.alive) return;
@@ -110,7 +137,7 @@ export async function mount(ctx) {
     const hosts = doc.hosts.map((h) => ({ ...h, r: 2.5 + 7 * Math.sqrt(h.bytes / maxHost), xy: projection([h.longitude, h.latitude]) }))
       .filter((h) => h.xy).reverse();
     hostLayer.selectAll('circle').data(hosts, (h) => `${h.ip}|${h.vlan}`).join('circle')
-      .attr('class', (h) => `host${h.local ? ' local' : ''}`)
+      .attr('class', (h) => `host${h.local ? ' local' : ''}${h.at_home ? ' home' : ''}`)
       .attr('data-ip', (h) => h.ip)
       .attr('cx', (h) => h.xy[0]).attr('cy', (h) => h.xy[1])
       .attr('r', (h) => h.r / scale).attr('stroke-width', 1 / scale)
