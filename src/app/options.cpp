@@ -99,6 +99,10 @@ ParseOutcome parseOptions(int argc, const char* const* argv) {
   app.add_option("-r,--redis", o.redis,
                  "Keep the name cache, preferences and purged local hosts in Redis: HOST[:PORT][@DB] or a unix "
                  "socket path (default: an embedded store under the data directory)");
+  app.add_option("--geoip-dir", o.geoip_dir,
+                 "Directory of MaxMind DB (.mmdb) files for the country, city, coordinates and AS of every host: "
+                 "MaxMind's layout (GeoLite2-City/Country/ASN) or ip-location-db's flat one (default: the databases "
+                 "installed by scripts/install-geoip.sh, " NETLENS_DEFAULT_GEOIP_DIR ")");
   app.add_flag("-q,--quiet", o.quiet, "Print only errors");
   app.add_option("--status-interval", o.status_interval_s,
                  "Seconds between the one-line status of each interface printed on stderr (0: never; default 10)");

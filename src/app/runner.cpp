@@ -22,6 +22,7 @@
 #include "store/timeseries_store.hpp"
 #include "export/flow_export.hpp"
 #include "enrich/resolver.hpp"
+#include "enrich/enrichment.hpp"
 
 namespace netlens {
 
@@ -189,6 +190,7 @@ int runNetlens(const Options& opt) {
   std::unique_ptr<web::WebServer> web_server;
   std::unique_ptr<store::TimeseriesStore> timeseries;
   std::ofstream merged;  // several interfaces: the document, opened now as the single one is
+  std::shared_ptr<const Enrichment> enrichment;  // loaded once, shared by every interface
   try {
     if (opt.interfaces.size() > 1 && !opt.dump_json.empty()) {
       merged.open(opt.dump_json, std::ios::binary | std::ios::trunc);
@@ -204,8 +206,10 @@ int runNetlens(const Options& opt) {
       auto run = std::make_unique<InterfaceRun>();
       run->source = openSource(opt.interfaces[i], opt);
       const bool is_file = run->source->isFile();
-      run->engine = std::make_unique<NetworkInterface>(
-          engineConfigFor(opt, run->source->name(), is_file, run->source->ownNetworks()));
+      EngineConfig config = engineConfigFor(opt, run->source->name(), is_file, run->source->ownNetworks());
+      if (!enrichment) enrichment = loadEnrichment(opt.geoip_dir, NETLENS_DEFAULT_IEEE_DATA_DIR, opt.quiet);
+      config.enrich = enrichment;
+      run->engine = std::make_unique<NetworkInterface>(std::move(config));
       if (auto* c = dynamic_cast<const CollectorStatsProvider*>(run->source.get())) run->engine->setCollector(c);
       run->engine->setResolver(shared.resolver.get());
       if (!opt.dump_json.empty()) {

@@ -40,7 +40,8 @@ NetworkInterface::NetworkInterface(EngineConfig config)
     : config_(std::move(config)),
       classifier_(config_.ndpi),
       flows_(config_.lifecycle.max_flows),
-      hosts_(config_.lifecycle.max_hosts) {
+      hosts_(config_.lifecycle.max_hosts),
+      geo_(config_.enrich) {
   const LifecycleConfig& lc = config_.lifecycle;
   flow_idle_ = seconds(lc.flow_idle_s.value_or(60));
   tcp_closed_ = seconds(lc.tcp_closed_s.value_or(10));
@@ -87,6 +88,8 @@ InterfaceSummary NetworkInterface::summary() const {
   if (collector_) s.collector = collector_->collectorStats();
   s.stats.names.cache_entries = naming_->cache.size();
   s.stats.names.cache_evicted = naming_->cache.evicted();
+  s.enrich = config_.enrich;
+  s.geo_lookups = geo_.lookupStats();
   return s;
 }
 
@@ -337,6 +340,7 @@ uint32_t NetworkInterface::createFlow(const FlowKey& key, uint64_t hash, bool sr
     if (f.client_network == f.server_network) break;
   }
 
+  geo_.flowCreated(cli ? &cli->geo : nullptr, srv ? &srv->geo : nullptr);
   if (cli) ++cli->flows_as_client;
   if (srv) {
     // A host talking to itself is in the flow once: endFlow releases it once.
@@ -386,6 +390,7 @@ uint32_t NetworkInterface::findOrCreateHost(const IpAddress& ip, uint16_t vlan) 
     h.local_stats = std::make_unique<LocalHostStats>();
     ++networks_[net].hosts;
   }
+  geo_.hostCreated(h.geo, ip, now_);
   ++stats_.hosts.created;
   nameNewHost(h);
   return idx;
@@ -433,6 +438,7 @@ void NetworkInterface::rollUp(Flow& f) {
       Host& h = hosts_[idx];
       h.sent.add(sent);
       h.received.add(rcvd);
+      geo_.traffic(h.geo, sent, rcvd, f.last_seen);
       if (f.last_seen > h.last_seen) {
         if (h.last_seen / kMicrosPerSecond != f.last_seen / kMicrosPerSecond) hosts_.touch(idx, h.links.list);
         h.last_seen = f.last_seen;
@@ -478,6 +484,13 @@ void NetworkInterface::rollUp(Flow& f) {
   if (new_flow) {
     ++a.flows;
     f.app_accounted = true;
+  }
+  if (geo_.enabled()) {
+    TrafficCounter t = a_c2s;
+    t.add(a_s2c);
+    const Host* cli = host(f.client_host);
+    const Host* srv = host(f.server_host);
+    geo_.appTraffic(cli ? &cli->geo : nullptr, srv ? &srv->geo : nullptr, id, t);
   }
   if (config_.local_host_apps) {
     auto credit = [&](uint32_t idx, const TrafficCounter& sent, const TrafficCounter& rcvd) {
@@ -546,6 +559,7 @@ bool NetworkInterface::evictOneHost() {
       Host& h = hosts_[idx];
       if (h.active_flows != 0) continue;
       if (h.network != kNoNetwork) --networks_[h.network].hosts;
+      geo_.hostRemoved(h.geo);
       hosts_.erase(idx, h.key.hash());
       ++stats_.hosts.evicted;
       return true;
@@ -581,6 +595,7 @@ void NetworkInterface::expireHosts() {
         hosts_.touch(idx, list);  // in use: look again next time round (last_seen stays true)
       } else {
         if (h.network != kNoNetwork) --networks_[h.network].hosts;
+        geo_.hostRemoved(h.geo);
         hosts_.erase(idx, h.key.hash());
         ++stats_.hosts.expired;
       }
@@ -692,6 +707,7 @@ void NetworkInterface::moveToNewProtocolIds(const std::vector<uint16_t>& remap) 
   bool moved = false;
   for (uint16_t id = 0; id < remap.size(); ++id) moved |= remap[id] != id;
   if (!moved) return;
+  geo_.remapApps(to);
   std::vector<AppStats> old;
   old.swap(apps_);
   apps_.resize(classifier_.numProtocols());

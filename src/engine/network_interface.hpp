@@ -103,6 +103,8 @@ struct InterfaceSummary {
   std::vector<NetworkStats> networks;
   std::shared_ptr<const NameTable> names;
   std::shared_ptr<const CollectorStats> collector;  // flow collectors only: exporters, agents
+  GeoLookupStats geo_lookups;
+  std::shared_ptr<const Enrichment> enrich;  // resolves hosts' geolocation texts, MAC vendors
 };
 
 class NetworkInterface {
@@ -165,6 +167,7 @@ class NetworkInterface {
   uint32_t activeHosts() const { return hosts_.size(); }
   uint32_t activeLocalHosts() const;
   const Host* host(uint32_t idx) const { return idx == kNoHost ? nullptr : &hosts_[idx]; }
+  const GeoAggregates& geo() const { return geo_; }  // ASes and countries
 
   template <typename F>
   void forEachFlow(F&& f) const {
@@ -241,6 +244,7 @@ class NetworkInterface {
   const CollectorStatsProvider* collector_ = nullptr;
   Micros flow_idle_ = 0, tcp_closed_ = 0, local_host_idle_ = 0, remote_host_idle_ = 0;
   std::unique_ptr<Naming> naming_;
+  GeoAggregates geo_;
 };
 
 }  // namespace netlens

@@ -14,6 +14,7 @@
 #include "web/api_timeseries.hpp"
 #include "web/api_v1.hpp"
 #include "web/metrics.hpp"
+#include "web/api_geo.hpp"
 #include "web/ntopng_compat.hpp"
 #include "web/openapi.hpp"
 #include "web/web_auth.hpp"
@@ -171,6 +172,26 @@ struct WebServer::Impl {
         if (WebAuth::current().user.canSeeInterface(i.name)) all.emplace_back(i.name, i.snapshots->summary());
       const ProcessFacts facts{double(wallClockMicros() - started) / double(kMicrosPerSecond), residentBytes()};
       res.set_content(prometheusMetrics(all, facts), "text/plain; version=0.0.4; charset=utf-8");
+    });
+    // Autonomous systems, countries and the geo map (src/web/api_geo.cpp).
+    s.Get(R"(/api/v1/interfaces/(\d+)/asns)", [this](const httplib::Request& req, httplib::Response& res) {
+      query(req, res, false, true, [p = req.params](const QueryView& v, const Visibility& vis) { return apiAsns(v, p, vis); });
+    });
+    s.Get(R"(/api/v1/interfaces/(\d+)/asns/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
+      query(req, res, false, true, [a = std::string(req.matches[2])](const QueryView& v, const Visibility& vis) {
+        return apiAsn(v, a, vis);
+      });
+    });
+    s.Get(R"(/api/v1/interfaces/(\d+)/countries)", [this](const httplib::Request& req, httplib::Response& res) {
+      query(req, res, false, true, [p = req.params](const QueryView& v, const Visibility& vis) { return apiCountries(v, p, vis); });
+    });
+    s.Get(R"(/api/v1/interfaces/(\d+)/countries/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
+      query(req, res, false, true, [c = std::string(req.matches[2])](const QueryView& v, const Visibility& vis) {
+        return apiCountry(v, c, vis);
+      });
+    });
+    s.Get(R"(/api/v1/interfaces/(\d+)/geomap)", [this](const httplib::Request& req, httplib::Response& res) {
+      query(req, res, true, true, [p = req.params](const QueryView& v, const Visibility& vis) { return apiGeoMap(v, p, vis); });
     });
     registerNtopngCompat(s, interfaces, started);
     registerTimeseriesRoutes(s, interfaces, options.timeseries);

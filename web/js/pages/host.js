@@ -4,6 +4,7 @@ import * as fmt from '../format.js';
 import { html, render, facts, tiles, breakdown, shareBar, hostLink, badge, DataTable, downloadJson } from '../ui.js';
 import { flowsView, readFlowParams } from './flows.js';
 import { HistoryChart, drawActivity } from '../history.js';
+import { countryLink, asLink, countryName } from '../geo.js';
 
 export async function mount(ctx) {
   const ip = ctx.args[0] || '';
@@ -137,6 +138,11 @@ export async function mount(ctx) {
       h.vlan ? ['VLAN', h.vlan] : null,
       ['Location', h.local ? `local${h.network ? ` (${h.network})` : ''}` : 'remote'],
       h.mac ? ['MAC address', html`<span class="mono">${h.mac}</span>`] : null,
+      h.mac_vendor ? ['MAC vendor', h.mac_vendor] : null,
+      h.country ? ['Country', html`${countryLink(h.country)} ${countryName(h.country)}`] : null,
+      h.city ? ['City', h.city] : null,
+      h.latitude !== undefined ? ['Coordinates', `${h.latitude}, ${h.longitude}`] : null,
+      h.asn ? ['Autonomous system', asLink(h.asn, h.as_name)] : null,
       ['First seen', html`${fmt.ago(h.first_seen, now)} <span class="dim">(${fmt.datetime(h.first_seen)})</span>`],
       ['Last seen', html`${fmt.ago(h.last_seen, now)} <span class="dim">(${fmt.datetime(h.last_seen)})</span>`],
       ['Active for', fmt.duration(h.last_seen - h.first_seen)],
