@@ -13,8 +13,8 @@
 namespace netlens {
 
 namespace {
-// ntopng reads payloads of up to 128 KiB: keep each message's JSON well below.
-constexpr size_t kMaxJson = 60 * 1024;
+// ntopng inflates the older headers' zlib payloads into a 43,690-byte buffer: stay below.
+constexpr size_t kMaxJson = 40 * 1024;
 constexpr size_t kCompressAbove = 1024;
 }  // namespace
 
