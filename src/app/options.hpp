@@ -7,6 +7,7 @@
 
 #include "capture/pcap_source.hpp"
 #include "engine/engine_config.hpp"
+#include "store/timeseries_config.hpp"
 #include "export/export_options.hpp"
 #include "web/web_server.hpp"
 
@@ -36,6 +37,8 @@ struct Options {
   bool quiet = false;
   uint32_t status_interval_s = 10;
   WebSettings web;
+  // Time series and host activity maps under <data dir>/timeseries (dir filled in by the runner).
+  store::TimeseriesConfig timeseries;
   FlowIoOptions flow_io;  // ZMQ collection and flow export
 };
 

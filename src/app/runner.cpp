@@ -19,6 +19,8 @@
 #include "web/web_server.hpp"
 #include "engine/network_interface.hpp"
 #include "export/flow_export.hpp"
+#include "store/series_sampler.hpp"
+#include "store/timeseries_store.hpp"
 
 namespace netlens {
 
@@ -29,6 +31,7 @@ struct InterfaceRun {
   std::unique_ptr<PacketSource> source;
   std::unique_ptr<NetworkInterface> engine;
   std::unique_ptr<JsonDump> dump;
+  std::unique_ptr<store::SeriesSampler> series;  // feeds the time-series writer on each tick
   std::string dump_path;
   std::ifstream dump_part;  // several interfaces: this interface's document, read back to merge
   std::vector<std::unique_ptr<ExportFeed>> export_feeds;  // one per exporter
@@ -93,6 +96,7 @@ void packetLoop(InterfaceRun& run, Shared& shared, const Options& opt) {
       // Between checks of drops, reloads and settings: 4096 packets, unless a reader waits.
       if (++since_check < 4096 && !run.snapshots.wanted()) continue;
     } else if (r == ReadResult::Records) {
+      if (!src.isFile()) iface.advanceClock(wallClockMicros());  // a collector's clock: wall time
       for (const FlowRecord& rec : src.records()) iface.processFlowRecord(rec);
       if (++since_check < 64 && !run.snapshots.wanted()) continue;
     } else if (r == ReadResult::Timeout) {
@@ -179,6 +183,7 @@ int runNetlens(const Options& opt) {
   std::vector<std::unique_ptr<ExportWorker>> exporters;  // outlive the runs that feed them
   std::vector<std::unique_ptr<InterfaceRun>> runs;
   std::unique_ptr<web::WebServer> web_server;
+  std::unique_ptr<store::TimeseriesStore> timeseries;
   std::ofstream merged;  // several interfaces: the document, opened now as the single one is
   try {
     if (opt.interfaces.size() > 1 && !opt.dump_json.empty()) {
@@ -192,6 +197,7 @@ int runNetlens(const Options& opt) {
       const bool is_file = run->source->isFile();
       run->engine = std::make_unique<NetworkInterface>(
           engineConfigFor(opt, run->source->name(), is_file, run->source->ownNetworks()));
+      if (auto* c = dynamic_cast<const CollectorStatsProvider*>(run->source.get())) run->engine->setCollector(c);
       if (!opt.dump_json.empty()) {
         run->dump_path = opt.interfaces.size() == 1 ? opt.dump_json : opt.dump_json + ".part" + std::to_string(i);
         run->dump = std::make_unique<JsonDump>(run->dump_path);
@@ -209,11 +215,25 @@ int runNetlens(const Options& opt) {
       }
       runs.push_back(std::move(run));
     }
+    if (opt.timeseries.enabled) {
+      store::TimeseriesConfig tc = opt.timeseries;
+      tc.dir = (opt.web.options.data_dir.empty() ? store::defaultDataDir() : opt.web.options.data_dir) + "/timeseries";
+      std::vector<std::string> names;
+      for (auto& r : runs) names.push_back(r->engine->name());
+      timeseries = std::make_unique<store::TimeseriesStore>(tc, names);
+      timeseries->start();
+      for (size_t i = 0; i < runs.size(); ++i) {
+        runs[i]->series = std::make_unique<store::SeriesSampler>(uint32_t(i), *timeseries, tc.host_step,
+                                                                runs[i]->source->isFile());
+        runs[i]->engine->addTickObserver(runs[i]->series.get());
+      }
+    }
     if (opt.web.enabled) {
       std::vector<web::WebInterface> ifaces;
       for (auto& r : runs) ifaces.push_back({r->engine->name(), &r->snapshots});
       web::WebOptions wo = opt.web.options;
       wo.settings = &shared.settings;
+      wo.timeseries = timeseries.get();
       web_server = std::make_unique<web::WebServer>(wo, std::move(ifaces));
       try {
         web_server->start();  // before -U: the ports may be privileged
@@ -269,6 +289,7 @@ int runNetlens(const Options& opt) {
   if (web_server) web_server->stop();
   shared.stop = true;
   for (auto& r : runs) r->thread.join();
+  if (timeseries) timeseries->stop();  // writes what is still queued
 
   // The exporters send what is still queued (and wait for it to leave) before netlens ends.
   if (!exporters.empty()) {

@@ -77,6 +77,7 @@ InterfaceSummary NetworkInterface::summary() const {
   s.applications = apps_;
   s.networks = networks_;
   s.names = classifier_.names();
+  if (collector_) s.collector = collector_->collectorStats();
   return s;
 }
 
@@ -155,8 +156,25 @@ void NetworkInterface::noteActivity(uint32_t idx, Flow& f) {
   }
 }
 
+namespace {
+// How far a record's times may stray from the collector's clock and still be the flow's: a
+// little ahead (clocks differ by a few seconds), and behind by up to an hour for the last packet
+// (exporters' active timeouts are at most that) and a day for the first (long flows).
+constexpr Micros kRecordFutureSkew = 10 * kMicrosPerSecond;
+constexpr Micros kRecordMaxAge = 3600 * kMicrosPerSecond;
+constexpr Micros kRecordMaxDuration = 86400 * kMicrosPerSecond;
+}  // namespace
+
 void NetworkInterface::processFlowRecord(const FlowRecord& r) {
-  advanceClock(r.last_switched > now_ ? r.last_switched : now_);
+  if (now_ == 0) advanceClock(r.last_switched ? r.last_switched : r.first_switched);
+  // The record's times where sane, else the clock's.
+  const bool last_sane = r.last_switched != 0 && r.last_switched <= now_ + kRecordFutureSkew &&
+                         r.last_switched + kRecordMaxAge >= now_;
+  const Micros last = last_sane ? r.last_switched : now_;
+  const Micros first = last_sane && r.first_switched != 0 && r.first_switched <= last &&
+                               last - r.first_switched <= kRecordMaxDuration
+                           ? r.first_switched
+                           : last;
   ++stats_.flow_records;
   if (r.ip_version == 0 || r.src_ip.empty() || r.dst_ip.empty()) {
     ++stats_.flow_records_invalid;
@@ -192,7 +210,8 @@ void NetworkInterface::processFlowRecord(const FlowRecord& r) {
     const std::optional<AppProtocol> probe_app = probeApplication(r);
     f.app = probe_app ? *probe_app : classifier_.guess(r.l4_proto, r.src_ip, r.src_port, r.dst_ip, r.dst_port);
     f.detection_final = true;
-    f.first_seen = r.first_switched ? r.first_switched : now_;
+    f.first_seen = first;
+    f.last_seen = last;
   }
   Flow& f = flows_[idx];
   const bool from_client = src_is_a == f.client_is_a;
@@ -200,15 +219,14 @@ void NetworkInterface::processFlowRecord(const FlowRecord& r) {
     if (t.empty()) return;
     dir.traffic.add(t);
     dir.tcp_flags |= flags;
-    if (dir.first_seen == 0 || (r.first_switched && r.first_switched < dir.first_seen))
-      dir.first_seen = r.first_switched ? r.first_switched : now_;
-    dir.last_seen = std::max(dir.last_seen, r.last_switched ? r.last_switched : now_);
+    if (dir.first_seen == 0 || first < dir.first_seen) dir.first_seen = first;
+    dir.last_seen = std::max(dir.last_seen, last);
   };
   if (r.details) f.details = r.details;  // what the probe knows (server name, processes)
   account(from_client ? f.c2s : f.s2c, forward, r.tcp_flags);
   account(from_client ? f.s2c : f.c2s, reverse, 0);
-  if (r.first_switched && r.first_switched < f.first_seen) f.first_seen = r.first_switched;
-  f.last_seen = std::max(f.last_seen, r.last_switched ? r.last_switched : now_);
+  if (first < f.first_seen) f.first_seen = first;
+  f.last_seen = std::max(f.last_seen, last);
   noteActivity(idx, f);
 }
 
@@ -404,6 +422,10 @@ void NetworkInterface::rollUp(Flow& f) {
         if (h.last_seen / kMicrosPerSecond != f.last_seen / kMicrosPerSecond) hosts_.touch(idx, h.links.list);
         h.last_seen = f.last_seen;
       }
+      if (h.local_stats && h.local_stats->active_mark != tick_seq_) {
+        h.local_stats->active_mark = tick_seq_;
+        active_local_hosts_.push_back(idx);
+      }
       if (h.local_stats) {
         const Endpoint peer = idx == f.client_host ? f.server() : f.client();
         auto it = h.local_stats->peers.find(peer.ip);
@@ -558,7 +580,8 @@ void NetworkInterface::advanceClock(Micros now) {
   if (now < now_) return;
   now_ = now;
   if (next_tick_ == 0) {
-    next_tick_ = now_ + kMicrosPerSecond;
+    // Ticks fall on whole seconds, so that a tick closes exactly one second of traffic.
+    next_tick_ = (now_ / kMicrosPerSecond + 1) * kMicrosPerSecond;
     last_tick_ = now_;
     return;
   }
@@ -575,8 +598,10 @@ void NetworkInterface::tick() {
     stats_.throughput.pps = double(delta.packets) / secs;
   }
   traffic_at_last_tick_ = stats_.received;
+  // Every packet since the last tick was in the second of the last tick: observers see it whole.
+  notifyTick(uint32_t(last_tick_ / kMicrosPerSecond), uint32_t(now_ / kMicrosPerSecond), false);
   last_tick_ = now_;
-  next_tick_ = now_ + kMicrosPerSecond;
+  next_tick_ = (now_ / kMicrosPerSecond + 1) * kMicrosPerSecond;
   if (config_.expire_idle) {
     expireFlows();
     expireHosts();
@@ -590,6 +615,23 @@ void NetworkInterface::tick() {
     std::fprintf(stderr, "netlens: %s: nDPI reload failed, keeping the current definitions: %s\n",
                  config_.name.c_str(), error.c_str());
   }
+}
+
+void NetworkInterface::notifyTick(uint32_t second, uint32_t now_second, bool final) {
+  if (!tick_observers_.empty()) {
+    // An entry may have been evicted and reused since it was listed: keep live local hosts only.
+    std::erase_if(active_local_hosts_, [&](uint32_t idx) { return !hosts_[idx].links.in_use || !hosts_[idx].local_stats; });
+    const TickInfo info{second, now_second, active_local_hosts_, final};
+    for (TickObserver* o : tick_observers_) o->secondEnded(*this, info);
+  }
+  active_local_hosts_.clear();
+  ++tick_seq_;
+}
+
+uint32_t NetworkInterface::activeLocalHosts() const {
+  uint32_t n = 0;
+  for (const NetworkStats& net : networks_) n += net.hosts;
+  return n;
 }
 
 // ---- export ------------------------------------------------------------------------------
@@ -682,6 +724,11 @@ void NetworkInterface::finish() {
     rollUp(f);
   });
   dirty_.clear();
+  // The last second with traffic ends here (observers ignore a second they have already seen).
+  if (next_tick_ != 0) {
+    const uint32_t second = uint32_t(last_tick_ / kMicrosPerSecond);
+    notifyTick(second, second + 1, true);
+  }
 }
 
 }  // namespace netlens

@@ -12,6 +12,7 @@
 #include "core/counters.hpp"
 #include "core/flow_key.hpp"
 #include "core/timestamp.hpp"
+#include "collect/collector_stats.hpp"
 #include "collect/flow_record.hpp"
 #include "decode/decoded_packet.hpp"
 #include "engine/app_names.hpp"
@@ -21,6 +22,7 @@
 #include "engine/flow_sink.hpp"
 #include "engine/host.hpp"
 #include "engine/ndpi_classifier.hpp"
+#include "engine/tick_observer.hpp"
 
 namespace netlens {
 
@@ -95,6 +97,7 @@ struct InterfaceSummary {
   std::vector<AppStats> applications;  // by nDPI protocol id
   std::vector<NetworkStats> networks;
   std::shared_ptr<const NameTable> names;
+  std::shared_ptr<const CollectorStats> collector;  // flow collectors only: exporters, agents
 };
 
 class NetworkInterface {
@@ -109,7 +112,10 @@ class NetworkInterface {
   // A flow exported by a probe or a router (NetFlow/IPFIX, ...): it updates flows, hosts,
   // networks and applications exactly like the packets it summarises would have. Its
   // application is the probe's (L7_PROTO), by name when the probe sent one, else by number;
-  // without one, nDPI's guess from ports and addresses.
+  // without one, nDPI's guess from ports and addresses. The clock is the caller's (a
+  // collector's is wall time): the record's own times set the flow's first/last seen only when
+  // they are sane against it (exporters' clocks can be wrong, replays carry old times); a record
+  // always counts. Only an engine whose clock has not started takes it from the record.
   void processFlowRecord(const FlowRecord& record);
   // Moves the engine's clock (packet time for files, wall time for idle live sources) and runs
   // the periodic work when a second has passed.
@@ -119,6 +125,10 @@ class NetworkInterface {
   // Final stop: every remaining flow ends (reason Shutdown) and reaches the flow sinks.
   void shutdown();
   void addFlowSink(FlowSink* sink) { sinks_.push_back(sink); }
+  // Called at the end of every second of engine time (ticks are aligned to whole seconds).
+  void addTickObserver(TickObserver* o) { tick_observers_.push_back(o); }
+  // A flow collector's statistics, copied into every summary (read on the packet thread).
+  void setCollector(const CollectorStatsProvider* collector) { collector_ = collector; }
   // Exporters get each flow's traffic since its previous export: at least every `interval`
   // while it is active (the tick walks the table in slices), and once more when it ends.
   void addFlowExporter(FlowExporter* exporter, Micros interval);
@@ -143,6 +153,7 @@ class NetworkInterface {
   Micros now() const { return now_; }
   uint32_t activeFlows() const { return flows_.size(); }
   uint32_t activeHosts() const { return hosts_.size(); }
+  uint32_t activeLocalHosts() const;
   const Host* host(uint32_t idx) const { return idx == kNoHost ? nullptr : &hosts_[idx]; }
 
   template <typename F>
@@ -171,6 +182,7 @@ class NetworkInterface {
   bool evictOneHost();
   void releaseHost(uint32_t idx);
   void tick();
+  void notifyTick(uint32_t second, uint32_t now_second, bool final);
   void expireFlows();
   void expireHosts();
   int16_t networkOf(const IpAddress& ip) const;
@@ -203,6 +215,10 @@ class NetworkInterface {
   Micros next_tick_ = 0;
   Micros last_tick_ = 0;
   TrafficCounter traffic_at_last_tick_;
+  std::vector<TickObserver*> tick_observers_;
+  std::vector<uint32_t> active_local_hosts_;  // local hosts with traffic since the last tick
+  uint32_t tick_seq_ = 1;
+  const CollectorStatsProvider* collector_ = nullptr;
   Micros flow_idle_ = 0, tcp_closed_ = 0, local_host_idle_ = 0, remote_host_idle_ = 0;
 };
 

@@ -10,5 +10,7 @@ void writeHostJson(JsonWriter& w, const Host& h, const InterfaceSummary& iface);
 void writeInterfaceJson(JsonWriter& w, const InterfaceSummary& iface);
 void writeApplicationsJson(JsonWriter& w, const InterfaceSummary& iface);
 void writeNetworksJson(JsonWriter& w, const InterfaceSummary& iface);
+// A flow collector: its socket, its exporters (sFlow: agents) and the agents' interface counters.
+void writeCollectorJson(JsonWriter& w, const CollectorStats& c);
 
 }  // namespace netlens

@@ -396,4 +396,16 @@ ApiResult apiTopTalkers(const QueryView& s, const Params& p, const Visibility& v
   });
 }
 
+ApiResult apiExporters(const NamedSnapshot& n) {
+  ApiResult r;
+  JsonWriter w(r.body);
+  const InterfaceSummary& s = n.snapshot->summary;
+  w.beginObject().field("id", n.id).field("name", s.name).key("collector");
+  if (s.collector) writeCollectorJson(w, *s.collector);
+  else w.null();  // not a flow collector: a capture has no exporters
+  w.key("snapshot_time").fixed6(n.snapshot->taken_at);
+  w.endObject();
+  return r;
+}
+
 }  // namespace netlens::web

@@ -11,6 +11,7 @@
 
 #include "core/json_writer.hpp"
 #include "netlens_version.hpp"
+#include "web/api_timeseries.hpp"
 #include "web/api_v1.hpp"
 #include "web/metrics.hpp"
 #include "web/ntopng_compat.hpp"
@@ -156,6 +157,10 @@ struct WebServer::Impl {
       int id = -1;
       if (auto snap = snapshot(req, res, id)) send(res, apiNetworks(viewOf(*snap)));
     });
+    s.Get(R"(/api/v1/interfaces/(\d+)/exporters)", [this](const httplib::Request& req, httplib::Response& res) {
+      int id = -1;
+      if (auto snap = snapshot(req, res, id)) send(res, apiExporters({id, snap}));
+    });
     s.Get(R"(/api/v1/interfaces/(\d+)/top_talkers)", [this](const httplib::Request& req, httplib::Response& res) {
       query(req, res, false, true, [p = req.params](const QueryView& v, const Visibility& vis) { return apiTopTalkers(v, p, vis); });
     });
@@ -168,6 +173,7 @@ struct WebServer::Impl {
       res.set_content(prometheusMetrics(all, facts), "text/plain; version=0.0.4; charset=utf-8");
     });
     registerNtopngCompat(s, interfaces, started);
+    registerTimeseriesRoutes(s, interfaces, options.timeseries);
     s.Get("/api/v1/openapi.json", [](const httplib::Request&, httplib::Response& res) {
       res.set_content(openApiDocument(), "application/json");
     });

@@ -47,6 +47,8 @@ def main(body, description):
     start = time.monotonic()
     tmp = tempfile.mkdtemp(prefix="netlens-integ-")
     os.chmod(tmp, 0o755)
+    # netlens's default data directory (time series) inside the test's own directory.
+    os.environ.setdefault("NETLENS_DATA_DIR", os.path.join(tmp, "netlens-data"))
     try:
         body(args, tmp)
     except Skip as e:
