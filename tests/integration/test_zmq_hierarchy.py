@@ -7,7 +7,10 @@ A leaf reads a corpus capture and exports its flows (--zmq-export); a root colle
   2. two leaves merged into one root interface (-i tcp://a,tcp://b) add up;
   3. collector mode (-i tcp://...:PORTc, the leaf connects with --zmq-probe-mode) with CURVE
      encryption: it round-trips with the root's public key, and a leaf without it gets nothing
-     through (its flows are counted as published with no subscriber).
+     through (its flows are counted as published with no subscriber);
+  4. a probe that collects NetFlow and re-exports it as ZMQ JSON: a leaf exports NetFlow v9 to
+     a middle netlens (-i netflow://), which publishes to the root: the root's hosts equal the
+     leaf's (NetFlow carries no application, so only traffic is compared).
 """
 import collections
 import os
@@ -136,6 +139,38 @@ def body(args, tmp):
         T.kill_quietly(root)
     T.check_eq(stats["flows"], sent["flows"], "root received only the encrypted leaf's flows")
     compare(doc, [leaf], "collector mode with CURVE")
+
+    # 4. NetFlow in, ZMQ JSON out: leaf --netflow-export-> middle --zmq-export-> root.
+    pz, pn, http_mid = T.free_port(), T.free_port(), T.free_port()
+    root, http_port, out = start_root(args, tmp, "nf", f"tcp://127.0.0.1:{pz}")
+    mid = T.start([args.netlens, "-i", f"netflow://127.0.0.1:{pn}", "--zmq-export", f"tcp://127.0.0.1:{pz}",
+                   "-w", f"127.0.0.1:{http_mid}", "--disable-login", "-d", os.path.join(tmp, "data-mid"),
+                   "--status-interval", "0"])
+    try:
+        T.wait_running(mid)
+        T.wait_for("middle web server", lambda: T.http("GET", f"http://127.0.0.1:{http_mid}/api/v1/interfaces")[0])
+        leaf_out = os.path.join(tmp, "leaf-nf.json")
+        p = T.run([args.netlens, "-i", os.path.join(args.pcaps, PCAP_B), "--shutdown-when-done", "--dump-json", leaf_out,
+                   "-m", "192.168.0.0/16", "--netflow-export", f"v9@127.0.0.1:{pn}"])
+        T.check_eq(p.returncode, 0, "leaf exported NetFlow v9")
+        leaf = T.load_dump(leaf_out)
+        want_bytes = T.flow_sums(leaf)[1]
+
+        def mid_bytes():
+            doc, _ = T.http("GET", f"http://127.0.0.1:{http_mid}/api/v1/interfaces/0")
+            return doc.get("interface", doc)["bytes"] == want_bytes
+        T.wait_for("the middle has collected the leaf's NetFlow", mid_bytes)
+        rc, _, _, err = T.stop(mid, within=10)  # its flows end and are published
+        T.check_eq(rc, 0, "middle exits cleanly")
+        end = [l for l in err.splitlines() if "(end): zmq_export:" in l]
+        sent = {k: int(v) for k, v in (kv.split("=") for kv in end[-1].split("zmq_export:")[1].split())} if end else {}
+        T.check(sent.get("flows", 0) > 0 and sent.get("sent") == sent.get("flows"), "middle published every flow", str(sent))
+        doc, stats = finish_root(root, http_port, sent["flows"], out)
+    finally:
+        T.kill_quietly(mid)
+        T.kill_quietly(root)
+    T.check_eq(host_totals(doc), host_totals(leaf), "NetFlow re-exported as ZMQ: the root's hosts equal the leaf's")
+    T.check_eq(T.flow_sums(doc), T.flow_sums(leaf), "NetFlow re-exported as ZMQ: flow packets and bytes")
 
 
 if __name__ == "__main__":
