@@ -1,5 +1,6 @@
 #include "collect/zmq_source.hpp"
 
+#include <cctype>
 #include <sstream>
 #include <stdexcept>
 #include <zmq.hpp>

@@ -69,6 +69,15 @@ function exportersSection(c) {
     ${exporters}${agentIfaces}</section>`;
 }
 
+// ZMQ collection and flow export counters (-i tcp://..., --zmq-export, --netflow-export).
+function flowIoSection(i) {
+  const groups = [['zmq_collector', 'ZMQ collector'], ['zmq_export', 'ZMQ export'], ['netflow_export', 'NetFlow/IPFIX export']]
+    .filter(([k]) => i[k]);
+  if (!groups.length) return '';
+  return html`<div class="grid3">${groups.map(([k, title]) => html`<section class="card" id="if-${k}"><h2>${title}</h2>${
+    counterTable(i[k], `if-${k}-counters`, 'Nothing yet.')}</section>`)}</div>`;
+}
+
 export async function mount(ctx) {
   ctx.title = 'Interface';
   render(ctx.main, html`<h1>Interface <span class="subtitle mono" id="if-name"></span></h1>
@@ -124,6 +133,6 @@ export async function mount(ctx) {
         <section class="card"><h2>Flow table</h2>${tableCounters(i.flows)}</section>
         <section class="card"><h2>Host table</h2>${tableCounters(i.hosts)}</section>
       </div>
-      ${exportersSection(i.collector)}`);
+      ${exportersSection(i.collector)}${flowIoSection(i)}`);
   });
 }
