@@ -74,6 +74,10 @@ def body(args, tmp):
         expected = {"messages": 3, "flows": 6, "bad_json": 2, "bad_header": 3, "bad_compression": 1, "unsupported": 1,
                     "too_large": 2, "other_topics": 0, "lost_messages": 0}
         T.check_eq({k: c[k] for k in expected}, expected, "each bad message counted under its kind")
+        ex, _ = T.http("GET", f"http://127.0.0.1:{http_port}/api/v1/interfaces/0/exporters")
+        probes = ex["collector"]["exporters"]
+        T.check_eq([(p["address"], p["datagrams"], p["flows"], p["malformed_datagrams"]) for p in probes],
+                   [("127.0.0.1", len(files), 6, len(bad))], "the probe's own statistics (GET .../exporters)")
         T.check(proc.poll() is None, "netlens is still running")
         rc, _, _, err = T.stop(proc)
         T.check_eq(rc, 0, "netlens stops cleanly")

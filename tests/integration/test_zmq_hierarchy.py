@@ -75,6 +75,9 @@ def finish_root(proc, http_port, want_flows, out):
     T.wait_for(f"root has collected {want_flows} flow updates", lambda: collected(http_port).get("flows", 0) >= want_flows)
     time.sleep(0.3)
     stats = collected(http_port)
+    ex, _ = T.http("GET", f"http://127.0.0.1:{http_port}/api/v1/interfaces/0/exporters")
+    T.check_eq([(p["address"], p["flows"]) for p in ex["collector"]["exporters"]], [("127.0.0.1", stats["flows"])],
+               "root: the probe's statistics (GET .../exporters)")
     rc, _, _, err = T.stop(proc)
     T.check_eq(rc, 0, "root exits cleanly")
     return T.load_dump(out), stats
