@@ -4,7 +4,8 @@
 A leaf reads a corpus capture and exports its flows (--zmq-export); a root collects them
 (-i tcp://...). The root's hosts and application totals must equal the leaf's:
   1. the root subscribes to a leaf that publishes;
-  2. two leaves merged into one root interface (-i tcp://a,tcp://b) add up;
+  2. two leaves merged into one root interface (-i tcp://a,tcp://b) add up, and with two -i
+     they stay two interfaces, each equal to its leaf;
   3. collector mode (-i tcp://...:PORTc, the leaf connects with --zmq-probe-mode) with CURVE
      encryption: it round-trips with the root's public key, and a leaf without it gets nothing
      through (its flows are counted as published with no subscriber);
@@ -119,6 +120,29 @@ def body(args, tmp):
         T.kill_quietly(root)
     T.check(len(doc.get("interfaces", [doc])) == 1, "two endpoints make one interface")
     compare(doc, [leaf_a, leaf_b], "two leaves merged")
+
+    # 2b. The same two leaves with two -i on the root: two interfaces, each equal to its leaf.
+    p1, p2 = T.free_port(), T.free_port()
+    root, http_port, out = start_root(args, tmp, "apart", f"tcp://127.0.0.1:{p1}", "-i", f"tcp://127.0.0.1:{p2}")
+    try:
+        leaf_a, sent_a = run_leaf(args, tmp, "aa", PCAP_A, "--zmq-export", f"tcp://127.0.0.1:{p1}", "--zmq-export-wait", "15")
+        leaf_b, sent_b = run_leaf(args, tmp, "ab", PCAP_B, "--zmq-export", f"tcp://127.0.0.1:{p2}", "--zmq-export-wait", "15")
+
+        def flows_of(i):
+            doc, _ = T.http("GET", f"http://127.0.0.1:{http_port}/api/v1/interfaces/{i}")
+            return doc.get("interface", doc).get("zmq_collector", {}).get("flows", 0)
+
+        def both():
+            return flows_of(0) >= sent_a["flows"] and flows_of(1) >= sent_b["flows"]
+        T.wait_for("both root interfaces have collected their leaf's flows", both)
+        rc, _, _, _ = T.stop(root)
+        T.check_eq(rc, 0, "root exits cleanly")
+    finally:
+        T.kill_quietly(root)
+    docs = T.load_dump(out)["interfaces"]
+    T.check_eq(len(docs), 2, "two -i make two interfaces")
+    compare(docs[0], [leaf_a], "first of two interfaces")
+    compare(docs[1], [leaf_b], "second of two interfaces")
 
     # 3. Collector mode with CURVE encryption.
     p = T.run([args.netlens, "--zmq-generate-keys"])
