@@ -18,9 +18,11 @@
 #include "engine/snapshot.hpp"
 #include "web/web_server.hpp"
 #include "engine/network_interface.hpp"
-#include "export/flow_export.hpp"
 #include "store/series_sampler.hpp"
 #include "store/timeseries_store.hpp"
+#include "export/flow_export.hpp"
+#include "enrich/resolver.hpp"
+#include "enrich/enrichment.hpp"
 
 namespace netlens {
 
@@ -44,6 +46,7 @@ struct Shared {
   std::atomic<bool> stop{false};
   SettingsChannel settings;  // preferences changed at run time
   std::atomic<uint64_t> reload_generation{0};
+  std::unique_ptr<enrich::ReverseResolver> resolver;  // -n local/all (or the preference)
 };
 
 std::string formatBits(double bps) {
@@ -101,6 +104,7 @@ void packetLoop(InterfaceRun& run, Shared& shared, const Options& opt) {
       if (++since_check < 64 && !run.snapshots.wanted()) continue;
     } else if (r == ReadResult::Timeout) {
       if (!src.isFile()) iface.advanceClock(wallClockMicros());
+      else iface.serviceBackground();
     } else {
       if (r == ReadResult::Error) {
         std::fprintf(stderr, "netlens: %s: capture error: %s\n", src.name().c_str(), src.lastError().c_str());
@@ -142,6 +146,7 @@ void packetLoop(InterfaceRun& run, Shared& shared, const Options& opt) {
   const bool stay = !(opt.shutdown_when_done && src.isFile());
   while (stay && !shared.stop.load()) {
     run.snapshots.serve(iface);
+    iface.serviceBackground();  // answers of the reverse resolver still arrive
     std::this_thread::sleep_for(std::chrono::milliseconds(3));
   }
   iface.shutdown();
@@ -185,19 +190,28 @@ int runNetlens(const Options& opt) {
   std::unique_ptr<web::WebServer> web_server;
   std::unique_ptr<store::TimeseriesStore> timeseries;
   std::ofstream merged;  // several interfaces: the document, opened now as the single one is
+  std::shared_ptr<const Enrichment> enrichment;  // loaded once, shared by every interface
   try {
     if (opt.interfaces.size() > 1 && !opt.dump_json.empty()) {
       merged.open(opt.dump_json, std::ios::binary | std::ios::trunc);
       if (!merged) throw std::runtime_error("cannot create " + opt.dump_json + ": " + std::strerror(errno));
     }
     exporters = openExporters(opt.flow_io, opt.quiet);
+    if (!opt.name_mode || *opt.name_mode != enrich::NameMode::None) {
+      enrich::ResolverOptions ro;
+      ro.server = opt.dns_server;
+      shared.resolver = std::make_unique<enrich::ReverseResolver>(ro);
+    }
     for (size_t i = 0; i < opt.interfaces.size(); ++i) {
       auto run = std::make_unique<InterfaceRun>();
       run->source = openSource(opt.interfaces[i], opt);
       const bool is_file = run->source->isFile();
-      run->engine = std::make_unique<NetworkInterface>(
-          engineConfigFor(opt, run->source->name(), is_file, run->source->ownNetworks()));
+      EngineConfig config = engineConfigFor(opt, run->source->name(), is_file, run->source->ownNetworks());
+      if (!enrichment) enrichment = loadEnrichment(opt.geoip_dir, NETLENS_DEFAULT_IEEE_DATA_DIR, opt.quiet);
+      config.enrich = enrichment;
+      run->engine = std::make_unique<NetworkInterface>(std::move(config));
       if (auto* c = dynamic_cast<const CollectorStatsProvider*>(run->source.get())) run->engine->setCollector(c);
+      run->engine->setResolver(shared.resolver.get());
       if (!opt.dump_json.empty()) {
         run->dump_path = opt.interfaces.size() == 1 ? opt.dump_json : opt.dump_json + ".part" + std::to_string(i);
         run->dump = std::make_unique<JsonDump>(run->dump_path);
@@ -244,6 +258,7 @@ int runNetlens(const Options& opt) {
           if (opt.lifecycle.tcp_closed_s) s.tcp_closed_s.reset();
           if (opt.lifecycle.local_host_idle_s) s.local_host_idle_s.reset();
           if (opt.lifecycle.remote_host_idle_s) s.remote_host_idle_s.reset();
+          if (opt.name_mode) s.name_mode.reset();
           shared.settings.publish(s);
         }
         if (!opt.quiet) std::fprintf(stderr, "netlens: web interface on %s\n", opt.web.describe().c_str());

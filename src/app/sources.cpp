@@ -34,6 +34,8 @@ std::unique_ptr<PacketSource> openCollector(const std::string& spec, const std::
 }  // namespace
 
 std::unique_ptr<PacketSource> openSource(const std::string& spec, const Options& options) {
+  std::string rest;
+  if (hasScheme(spec, "netflow", rest)) return openCollector<NetflowSource>(spec, rest);
   if (isZmqSpec(spec)) {
     ZmqSourceOptions zo;
     if (!options.flow_io.zmq_encryption_key.empty()) {
@@ -44,8 +46,6 @@ std::unique_ptr<PacketSource> openSource(const std::string& spec, const Options&
     }
     return std::make_unique<ZmqFlowSource>(spec, zo);
   }
-  std::string rest;
-  if (hasScheme(spec, "netflow", rest)) return openCollector<NetflowSource>(spec, rest);
   return openPcapSource(spec, options.capture);
 }
 

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "decode/packet_decoder.hpp"
+#include "engine/naming_state.hpp"
 
 namespace netlens {
 
@@ -39,7 +40,8 @@ NetworkInterface::NetworkInterface(EngineConfig config)
     : config_(std::move(config)),
       classifier_(config_.ndpi),
       flows_(config_.lifecycle.max_flows),
-      hosts_(config_.lifecycle.max_hosts) {
+      hosts_(config_.lifecycle.max_hosts),
+      geo_(config_.enrich) {
   const LifecycleConfig& lc = config_.lifecycle;
   flow_idle_ = seconds(lc.flow_idle_s.value_or(60));
   tcp_closed_ = seconds(lc.tcp_closed_s.value_or(10));
@@ -48,6 +50,7 @@ NetworkInterface::NetworkInterface(EngineConfig config)
   for (const Cidr& c : config_.local_networks) networks_.push_back(NetworkStats{c});
   apps_.resize(classifier_.numProtocols());
   dirty_.reserve(1024);
+  naming_ = std::make_unique<Naming>(config_.max_cached_names);
 }
 
 NetworkInterface::~NetworkInterface() {
@@ -65,6 +68,11 @@ void NetworkInterface::applySettings(const RuntimeSettings& s) {
   if (s.remote_host_idle_s) remote_host_idle_ = seconds(*(lc.remote_host_idle_s = s.remote_host_idle_s));
   if (lc.anyTimeoutSet()) config_.expire_idle = true;
   if (s.local_host_apps) config_.local_host_apps = *s.local_host_apps;
+  if (s.name_mode && *s.name_mode != config_.name_mode) {
+    config_.name_mode = *s.name_mode;
+    // Now resolving: the hosts already known are asked for too (as many as the list holds).
+    hosts_.forEach([&](uint32_t, const Host& h) { wantName(h); });
+  }
 }
 
 InterfaceSummary NetworkInterface::summary() const {
@@ -78,6 +86,10 @@ InterfaceSummary NetworkInterface::summary() const {
   s.networks = networks_;
   s.names = classifier_.names();
   if (collector_) s.collector = collector_->collectorStats();
+  s.stats.names.cache_entries = naming_->cache.size();
+  s.stats.names.cache_evicted = naming_->cache.evicted();
+  s.enrich = config_.enrich;
+  s.geo_lookups = geo_.lookupStats();
   return s;
 }
 
@@ -138,6 +150,10 @@ void NetworkInterface::processPacket(const PacketRef& pkt) {
   if (d.has_tcp_header) updateTcp(f, dir, from_client, d, idx);
 
   if (!f.detection_final) inspect(f, d);
+  // DNS, mDNS, NetBIOS and DHCP messages name hosts: a port test per packet, a parse only then.
+  if (d.payload && d.l4_proto == 17 && (isNamePort(d.src_port) || isNamePort(d.dst_port)) &&
+      config_.name_mode != enrich::NameMode::None)
+    learnFromUdp(d);
   noteActivity(idx, f);
 }
 
@@ -324,6 +340,7 @@ uint32_t NetworkInterface::createFlow(const FlowKey& key, uint64_t hash, bool sr
     if (f.client_network == f.server_network) break;
   }
 
+  geo_.flowCreated(cli ? &cli->geo : nullptr, srv ? &srv->geo : nullptr);
   if (cli) ++cli->flows_as_client;
   if (srv) {
     // A host talking to itself is in the flow once: endFlow releases it once.
@@ -373,7 +390,9 @@ uint32_t NetworkInterface::findOrCreateHost(const IpAddress& ip, uint16_t vlan) 
     h.local_stats = std::make_unique<LocalHostStats>();
     ++networks_[net].hosts;
   }
+  geo_.hostCreated(h.geo, ip, now_);
   ++stats_.hosts.created;
+  nameNewHost(h);
   return idx;
 }
 
@@ -397,6 +416,7 @@ void NetworkInterface::finishInspection(Flow& f) {
   if (!f.inspection) return;
   if (f.app.app == 0) f.app = classifier_.giveUp(f.inspection);
   f.details = classifier_.details(f.inspection, f.app);
+  if (f.details) learnFromDetails(f);
   f.app = classifier_.toCurrentIds(f.inspection, f.app);
   f.app.confidence = classifier_.confidence(f.inspection);
   classifier_.end(f.inspection);
@@ -418,6 +438,7 @@ void NetworkInterface::rollUp(Flow& f) {
       Host& h = hosts_[idx];
       h.sent.add(sent);
       h.received.add(rcvd);
+      geo_.traffic(h.geo, sent, rcvd, f.last_seen);
       if (f.last_seen > h.last_seen) {
         if (h.last_seen / kMicrosPerSecond != f.last_seen / kMicrosPerSecond) hosts_.touch(idx, h.links.list);
         h.last_seen = f.last_seen;
@@ -463,6 +484,13 @@ void NetworkInterface::rollUp(Flow& f) {
   if (new_flow) {
     ++a.flows;
     f.app_accounted = true;
+  }
+  if (geo_.enabled()) {
+    TrafficCounter t = a_c2s;
+    t.add(a_s2c);
+    const Host* cli = host(f.client_host);
+    const Host* srv = host(f.server_host);
+    geo_.appTraffic(cli ? &cli->geo : nullptr, srv ? &srv->geo : nullptr, id, t);
   }
   if (config_.local_host_apps) {
     auto credit = [&](uint32_t idx, const TrafficCounter& sent, const TrafficCounter& rcvd) {
@@ -531,6 +559,7 @@ bool NetworkInterface::evictOneHost() {
       Host& h = hosts_[idx];
       if (h.active_flows != 0) continue;
       if (h.network != kNoNetwork) --networks_[h.network].hosts;
+      geo_.hostRemoved(h.geo);
       hosts_.erase(idx, h.key.hash());
       ++stats_.hosts.evicted;
       return true;
@@ -566,6 +595,7 @@ void NetworkInterface::expireHosts() {
         hosts_.touch(idx, list);  // in use: look again next time round (last_seen stays true)
       } else {
         if (h.network != kNoNetwork) --networks_[h.network].hosts;
+        geo_.hostRemoved(h.geo);
         hosts_.erase(idx, h.key.hash());
         ++stats_.hosts.expired;
       }
@@ -607,6 +637,7 @@ void NetworkInterface::tick() {
     expireHosts();
   }
   if (!exporters_.empty()) exportSlice();
+  serviceResolver();
   std::string error;
   std::vector<uint16_t> remap;
   if (classifier_.applyReload(&error, &remap) && !remap.empty()) moveToNewProtocolIds(remap);
@@ -676,6 +707,7 @@ void NetworkInterface::moveToNewProtocolIds(const std::vector<uint16_t>& remap) 
   bool moved = false;
   for (uint16_t id = 0; id < remap.size(); ++id) moved |= remap[id] != id;
   if (!moved) return;
+  geo_.remapApps(to);
   std::vector<AppStats> old;
   old.swap(apps_);
   apps_.resize(classifier_.numProtocols());

@@ -24,6 +24,10 @@
 #include "engine/ndpi_classifier.hpp"
 #include "engine/tick_observer.hpp"
 
+namespace netlens::enrich {
+class ReverseResolver;
+}
+
 namespace netlens {
 
 // One captured frame as a source hands it over.
@@ -79,6 +83,7 @@ struct InterfaceStats {
   uint64_t ndpi_reload_failures = 0;
   uint64_t flow_records = 0;          // flow records received from probes/routers
   uint64_t flow_records_invalid = 0;  // without addresses: not accountable to a flow
+  enrich::NameStats names;
   TableCounters flows;
   TableCounters hosts;
   Throughput throughput;
@@ -98,6 +103,8 @@ struct InterfaceSummary {
   std::vector<NetworkStats> networks;
   std::shared_ptr<const NameTable> names;
   std::shared_ptr<const CollectorStats> collector;  // flow collectors only: exporters, agents
+  GeoLookupStats geo_lookups;
+  std::shared_ptr<const Enrichment> enrich;  // resolves hosts' geolocation texts, MAC vendors
 };
 
 class NetworkInterface {
@@ -138,6 +145,11 @@ class NetworkInterface {
   }
   void setIoCounters(std::vector<IoCounter> counters) { stats_.io = std::move(counters); }
   void requestNdpiReload() { classifier_.requestReload(); }
+  // Active reverse resolution (-n local/all) asks this pool; answers are read on the tick.
+  void setResolver(enrich::ReverseResolver* resolver);
+  // Work that does not wait for packets (answers of the resolver): for when no tick comes,
+  // e.g. after the end of a capture file.
+  void serviceBackground() { serviceResolver(); }
   // Preferences changed at run time; a timeout given turns idle expiry on (also for files).
   void applySettings(const RuntimeSettings& s);
 
@@ -155,6 +167,7 @@ class NetworkInterface {
   uint32_t activeHosts() const { return hosts_.size(); }
   uint32_t activeLocalHosts() const;
   const Host* host(uint32_t idx) const { return idx == kNoHost ? nullptr : &hosts_[idx]; }
+  const GeoAggregates& geo() const { return geo_; }  // ASes and countries
 
   template <typename F>
   void forEachFlow(F&& f) const {
@@ -191,6 +204,16 @@ class NetworkInterface {
   void exportFlow(uint32_t idx, const Flow& f, bool ended);
   void exportSlice();
   void moveToNewProtocolIds(const std::vector<uint16_t>& remap);
+  // Names and OS from traffic (network_interface_names.cpp).
+  struct Naming;
+  void learnFromUdp(const DecodedPacket& d);
+  void learnFromDetails(const Flow& f);
+  void learnName(const IpAddress& ip, uint16_t vlan, enrich::NameSource source, std::string_view name);
+  void learnOs(const IpAddress& ip, uint16_t vlan, enrich::OsType os, enrich::OsSource source);
+  void nameNewHost(Host& h);
+  void wantName(const Host& h);
+  void serviceResolver();
+  static bool isNamePort(uint16_t p) { return p == 53 || p == 5353 || p == 137 || p == 67 || p == 68; }
 
   EngineConfig config_;
   NdpiClassifier classifier_;
@@ -220,6 +243,8 @@ class NetworkInterface {
   uint32_t tick_seq_ = 1;
   const CollectorStatsProvider* collector_ = nullptr;
   Micros flow_idle_ = 0, tcp_closed_ = 0, local_host_idle_ = 0, remote_host_idle_ = 0;
+  std::unique_ptr<Naming> naming_;
+  GeoAggregates geo_;
 };
 
 }  // namespace netlens
