@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   zmq::socket_t pub(ctx, zmq::socket_type::xpub);
   pub.set(zmq::sockopt::linger, 10000);
   pub.set(zmq::sockopt::sndhwm, 0);
+  pub.set(zmq::sockopt::ipv6, 1);
   pub.connect(argv[1]);
   // The collector's subscription tells that messages will reach it.
   zmq::pollitem_t item{pub.handle(), 0, ZMQ_POLLIN, 0};

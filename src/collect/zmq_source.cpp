@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
@@ -47,6 +48,7 @@ ZmqFlowSource::ZmqFlowSource(const std::string& spec, const ZmqSourceOptions& op
       // the socket (the peer is disconnected), and count the merely large ones in the decoder.
       s.set(zmq::sockopt::maxmsgsize, int64_t(options.limits.max_message) * 4 + 1024);
       s.set(zmq::sockopt::tcp_keepalive, 1);
+      s.set(zmq::sockopt::ipv6, 1);  // tcp://[::1]:5556 and names that resolve to IPv6
       if (!options.curve_secret_key.empty()) {
         s.set(zmq::sockopt::curve_server, true);
         s.set(zmq::sockopt::curve_secretkey, options.curve_secret_key);
@@ -116,8 +118,11 @@ void ZmqFlowSource::account(const char* peer, const uint8_t* header, size_t head
                             size_t first, size_t payload_len) {
   ++received_;
   received_bytes_ += payload_len;
-  const std::optional<IpAddress> address = peer ? IpAddress::parse(peer) : std::nullopt;
+  std::optional<IpAddress> address = peer ? IpAddress::parse(peer) : std::nullopt;
   if (!address) return;
+  // An IPv6 socket reports IPv4 peers as ::ffff:a.b.c.d: name them by their IPv4 address.
+  static constexpr uint8_t kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  if (address->isV6() && std::memcmp(address->data(), kMapped, 12) == 0) address = IpAddress::v4(address->data() + 12);
   auto it = probe_index_.find(*address);
   if (it == probe_index_.end()) {
     if (probes_.size() >= 1024) {

@@ -32,6 +32,7 @@ ZmqExporter::ZmqExporter(const ZmqExportOptions& options)
     s.set(zmq::sockopt::xpub_verboser, 1);  // every (un)subscription, to count the collectors
     s.set(zmq::sockopt::xpub_nodrop, 1);    // a full pipe fails the send: counted, not silent
     s.set(zmq::sockopt::tcp_keepalive, 1);
+    s.set(zmq::sockopt::ipv6, 1);
     if (!options.server_public_key.empty()) {
       const auto [pub, sec] = generateCurveKeys();
       s.set(zmq::sockopt::curve_serverkey, options.server_public_key);

@@ -117,6 +117,18 @@ TEST(ZmqSource, CollectorModeMergesProbes) {
   EXPECT_GE(exchange(src, b, 10), 10u);
 }
 
+TEST(ZmqSource, Ipv6Endpoints) {
+  const std::string ep = "tcp://[::1]:" + std::to_string(freePort());
+  ZmqFlowSource src(ep + "c", ZmqSourceOptions{});
+  zmq::context_t ctx;
+  zmq::socket_t probe(ctx, zmq::socket_type::pub);
+  probe.set(zmq::sockopt::ipv6, 1);
+  probe.connect(ep);
+  EXPECT_GE(exchange(src, probe, 10), 10u);
+  ASSERT_EQ(src.collectorStats()->exporters.size(), 1u);
+  EXPECT_EQ(src.collectorStats()->exporters[0].address, *IpAddress::parse("::1"));
+}
+
 TEST(ZmqSource, SeveralEndpointsInOneInterface) {
   const uint16_t p1 = freePort(), p2 = freePort();
   zmq::context_t ctx;
