@@ -8,8 +8,8 @@ GeoAggregates::GeoAggregates(std::shared_ptr<const Enrichment> enrich) : enrich_
   country_index_.fill(kNoCountryEntity);
   if (enabled_) {
     cache_.records.reserve(cache_.max_records);
-    cache_.prefixes.reserve(1 << 15);
-    as_index_.reserve(1 << 12);
+    cache_.prefixes.reserve(cache_.max_prefixes);
+    as_direct_.assign(size_t(1) << 19, 0);
   }
 }
 
@@ -36,13 +36,20 @@ void GeoAggregates::assign(HostGeo& g, const GeoText& country_name, Micros now) 
   };
   if (g.info.asn != 0) {
     ++stats_.with_asn;
-    auto [it, added] = as_index_.try_emplace(g.info.asn, uint32_t(asns_.size()));
-    if (added) {
+    uint32_t* slot = nullptr;
+    if (g.info.asn < as_direct_.size()) {
+      slot = &as_direct_[g.info.asn];
+    } else {
+      auto [it, added] = as_index_.try_emplace(g.info.asn, 0);
+      slot = &it->second;
+    }
+    if (*slot == 0) {
       AsStats& a = asns_.emplace_back();
       a.asn = g.info.asn;
       a.name = g.info.as_name;
+      *slot = uint32_t(asns_.size());
     }
-    g.as_entity = it->second;
+    g.as_entity = *slot - 1;
     touch(asns_[g.as_entity].totals);
   }
   if (g.info.hasCountry()) {  // two letters A-Z (GeoDatabases checks)

@@ -3,6 +3,7 @@
 // on its roll-up like local networks: a host is geolocated once, when it is created (never per
 // packet), and remembers its AS and country entities by index; its traffic then reaches them
 // at the same time as it reaches the host.
+#include <algorithm>
 #include <array>
 #include <utility>
 #include <chrono>
@@ -38,17 +39,31 @@ struct GeoEntityTotals {
   Micros first_seen = 0;
   Micros last_seen = 0;
   std::vector<std::pair<uint16_t, TrafficCounter>> apps;  // flows' traffic by application
+  std::vector<uint16_t> app_slot;  // application id -> position in apps + 1, once apps is long
 
-  // Linear, with the busiest applications drifting to the front (one swap per hit).
+  // Found on every roll-up of a flow: a short list is scanned, a long one (a big country or
+  // AS sees hundreds of applications) indexed.
   TrafficCounter& app(uint16_t id) {
-    for (size_t i = 0; i < apps.size(); ++i) {
-      if (apps[i].first != id) continue;
-      if (i == 0) return apps[0].second;
-      std::swap(apps[i], apps[i - 1]);
-      return apps[i - 1].second;
+    if (app_slot.empty()) {
+      for (auto& [k, v] : apps)
+        if (k == id) return v;
+    } else if (id < app_slot.size() && app_slot[id]) {
+      return apps[app_slot[id] - 1].second;
     }
-    return apps.emplace_back(id, TrafficCounter{}).second;
+    apps.emplace_back(id, TrafficCounter{});
+    if (apps.size() > kAppScan) {
+      if (app_slot.size() <= id) app_slot.resize(std::max<size_t>(size_t(id) + 1, 512), 0);
+      if (apps.size() == kAppScan + 1)
+        for (size_t i = 0; i < apps.size(); ++i) {
+          if (app_slot.size() <= apps[i].first) app_slot.resize(size_t(apps[i].first) + 1, 0);
+          app_slot[apps[i].first] = uint16_t(i + 1);
+        }
+      else
+        app_slot[id] = uint16_t(apps.size());
+    }
+    return apps.back().second;
   }
+  static constexpr size_t kAppScan = 8;
   uint64_t bytes() const { return sent.bytes + received.bytes; }
 };
 
@@ -116,6 +131,7 @@ class GeoAggregates {
     auto remap = [&](GeoEntityTotals& t) {
       std::vector<std::pair<uint16_t, TrafficCounter>> old;
       old.swap(t.apps);
+      t.app_slot.clear();
       for (auto& [id, c] : old) t.app(to(id)).add(c);
     };
     for (AsStats& a : asns_) remap(a.totals);
@@ -143,7 +159,8 @@ class GeoAggregates {
   GeoRecordCache cache_;
   GeoLookupStats stats_;
   std::vector<AsStats> asns_;
-  std::unordered_map<uint32_t, uint32_t> as_index_;
+  std::vector<uint32_t> as_direct_;  // AS numbers below 2^19 (most): entity + 1
+  std::unordered_map<uint32_t, uint32_t> as_index_;  // the others
   std::vector<CountryStats> countries_;
   std::array<uint16_t, 26 * 26> country_index_;  // by the code's two letters
 };
