@@ -5,7 +5,7 @@ set -euo pipefail
 what=${1:-build}
 
 build_pkgs=(build-essential cmake pkg-config libndpi-dev libpcap-dev libcli11-dev libgtest-dev libcpp-httplib-dev libssl-dev nlohmann-json3-dev
-            libsodium-dev libsqlite3-dev libzmq3-dev cppzmq-dev zlib1g-dev librrd-dev libroaring-dev
+            libsodium-dev libsqlite3-dev libzmq3-dev cppzmq-dev zlib1g-dev libsimdjson-dev librrd-dev libroaring-dev
             libmaxminddb-dev libhiredis-dev ieee-data libmaxmind-db-writer-perl
             iproute2 libcap2-bin)
 test_pkgs=(libndpi-bin tcpreplay tshark wireshark-common python3 clang libclang-rt-14-dev time procps openssl

@@ -8,6 +8,7 @@
 #include "core/cidr.hpp"
 #include "decode/packet_decoder.hpp"
 #include "engine/ndpi_classifier.hpp"
+#include "enrich/name_config.hpp"
 #include "enrich/enrichment.hpp"
 
 namespace netlens {
@@ -36,6 +37,8 @@ struct EngineConfig {
   DecoderOptions decoder;
   uint32_t max_peers_per_host = 1024;
   bool local_host_apps = true;  // per-application breakdown for local hosts
+  enrich::NameMode name_mode = enrich::NameMode::Decode;  // -n
+  uint32_t max_cached_names = 65536;  // addresses named by traffic that are not hosts (yet)
   std::shared_ptr<const Enrichment> enrich;  // geolocation, ASN, MAC vendors (shared, read-only)
 };
 
@@ -50,6 +53,7 @@ struct RuntimeSettings {
   std::optional<uint32_t> local_host_idle_s;
   std::optional<uint32_t> remote_host_idle_s;
   std::optional<bool> local_host_apps;
+  std::optional<enrich::NameMode> name_mode;  // the "dns_resolution_mode" preference
 };
 
 }  // namespace netlens

@@ -44,6 +44,20 @@ void writeDirection(JsonWriter& w, std::string_view key, const FlowDirectionStat
 
 }  // namespace
 
+void writeHostNames(JsonWriter& w, const Host& h) {
+  const enrich::HostNames* n = h.names.get();
+  if (!n) return;
+  if (const std::string_view best = n->best(); !best.empty()) {
+    w.field("name", best).field("name_source", enrich::nameSourceName(n->bestSource()));
+    w.key("names").beginObject();
+    for (size_t s = 0; s < enrich::kNameSources; ++s)
+      if (!n->by_source[s].empty()) w.field(enrich::nameSourceName(enrich::NameSource(s)), n->by_source[s]);
+    w.endObject();
+  }
+  if (n->os != enrich::OsType::Unknown)
+    w.field("os", enrich::osName(n->os)).field("os_source", enrich::osSourceName(n->os_source));
+}
+
 double geoDegrees(float v) { return std::round(double(v) * 1e5) / 1e5; }  // about a metre
 
 void writeHostGeoJson(JsonWriter& w, const GeoInfo& g, const InterfaceSummary& iface) {
@@ -137,6 +151,11 @@ void writeFlowJson(JsonWriter& w, const Flow& f, const NameTable& names) {
     if (!d->ja3_server.empty()) w.field("ja3_server", d->ja3_server);
     if (!d->info.empty()) w.field("info", d->info);
     if (d->risk) w.field("risk", d->risk).field("risk_score", d->risk_score);
+    // Processes, when a probe reported them (nProbe agent mode).
+    for (const auto& [key, p] : {std::pair{"client_process", &d->client_process}, std::pair{"server_process", &d->server_process}}) {
+      if (!p->known()) continue;
+      w.key(key).beginObject().field("pid", p->pid).field("name", p->name).field("uid", p->uid).field("user", p->user).endObject();
+    }
   }
   w.endObject();
 }
@@ -154,6 +173,7 @@ void writeHostJson(JsonWriter& w, const Host& h, const InterfaceSummary& iface) 
   writeTraffic(w, "received", h.received);
   w.field("active_flows", h.active_flows);
   w.field("flows_as_client", h.flows_as_client).field("flows_as_server", h.flows_as_server);
+  writeHostNames(w, h);
   writeHostGeoJson(w, h.geo.info, iface);
   if (const LocalHostStats* l = h.local_stats.get()) {
     if (l->has_mac) writeMac(w, "mac", l->mac);
@@ -214,6 +234,21 @@ void writeInterfaceJson(JsonWriter& w, const InterfaceSummary& iface) {
   w.field("ndpi_reloads", iface.ndpi_reloads);
   w.field("ndpi_reload_failures", s.ndpi_reload_failures);
   if (s.flow_records) w.field("flow_records", s.flow_records).field("flow_records_invalid", s.flow_records_invalid);
+  if (iface.collector) writeCollectorJson(w.key("collector"), *iface.collector);
+  // Collector and exporter counters, one object per group ("zmq_collector": {...}, ...).
+  for (size_t i = 0; i < s.io.size();) {
+    const std::string_view group = s.io[i].group;
+    w.key(group).beginObject();
+    for (; i < s.io.size() && s.io[i].group == group; ++i) w.field(s.io[i].name, s.io[i].value);
+    w.endObject();
+  }
+  const enrich::NameStats& n = s.names;
+  w.key("names").beginObject().field("dns_responses", n.dns_responses).field("mdns_messages", n.mdns_messages)
+      .field("netbios_messages", n.netbios_messages).field("dhcp_messages", n.dhcp_messages)
+      .field("malformed", n.malformed).field("names_learned", n.names_learned).field("os_learned", n.os_learned)
+      .field("cache_entries", n.cache_entries).field("cache_evicted", n.cache_evicted)
+      .field("resolve_requested", n.resolve_requested).field("resolve_queue_full", n.resolve_queue_full)
+      .field("resolved", n.resolved).endObject();
   if (const GeoLookupStats& g = iface.geo_lookups; g.lookups) {
     w.key("geolocation").beginObject().field("lookups", g.lookups).field("located", g.located).field("with_asn", g.with_asn);
     w.field("cache_hits", g.cache_hits).field("prefix_hits", g.prefix_hits).field("lookup_ns", g.nanoseconds).endObject();
@@ -244,6 +279,62 @@ void writeNetworksJson(JsonWriter& w, const InterfaceSummary& iface) {
     w.field("hosts", n.hosts).field("active_flows", n.active_flows).field("flows", n.flows).endObject();
   }
   w.endArray();
+}
+
+void writeCollectorJson(JsonWriter& w, const CollectorStats& c) {
+  char ip[48];
+  w.beginObject();
+  w.field("kind", c.kind).field("listen", c.listen);
+  w.field("datagrams", c.datagrams).field("bytes", c.bytes).field("socket_drops", c.socket_drops);
+  w.field("malformed_datagrams", c.malformed).field("receive_buffer_bytes", c.receive_buffer);
+  w.field("exporters_not_kept", c.exporters_not_kept);
+  w.key("exporters").beginArray();
+  for (const ExporterStats& e : c.exporters) {
+    w.beginObject();
+    w.field("address", std::string_view(ip, e.address.format(ip)));
+    w.key("domains").beginArray();
+    for (uint32_t d : e.domains) w.value(d);
+    w.endArray();
+    w.key("versions").beginArray();
+    for (uint16_t v : e.versions) w.value(uint32_t(v));
+    w.endArray();
+    w.field("datagrams", e.datagrams).field("flows", e.flows).field("packets", e.packets).field("bytes", e.bytes);
+    if (c.kind == "sflow") {
+      w.field("counter_samples", e.counter_samples).field("skipped_records", e.skipped_records);
+    } else {
+      w.field("option_records", e.option_records).field("templates", e.templates);
+      w.field("templates_learned", e.templates_learned).field("template_errors", e.template_errors);
+      w.field("unknown_template_sets", e.unknown_template_sets);
+    }
+    w.field("malformed_datagrams", e.malformed);
+    if (!e.last_error.empty()) w.field("last_error", e.last_error);
+    w.field("lost_flows", e.lost_flows).field("lost_datagrams", e.lost_datagrams);
+    w.field("sequence_resets", e.sequence_resets);
+    w.key("first_seen").fixed6(e.first_seen).key("last_seen").fixed6(e.last_seen);
+    w.endObject();
+  }
+  w.endArray();
+  if (c.kind == "sflow") {
+    w.key("interfaces").beginArray();
+    for (const AgentInterfaceCounters& i : c.interfaces) {
+      w.beginObject();
+      w.field("agent", std::string_view(ip, i.agent.format(ip))).field("if_index", i.if_index);
+      w.field("if_type", i.if_type).field("if_speed", i.if_speed).field("if_direction", i.if_direction);
+      w.field("admin_up", (i.if_status & 1) != 0).field("oper_up", (i.if_status & 2) != 0);
+      w.key("in").beginObject().field("octets", i.in_octets).field("unicast", i.in_ucast)
+          .field("multicast", i.in_multicast).field("broadcast", i.in_broadcast).field("discards", i.in_discards)
+          .field("errors", i.in_errors).field("unknown_protos", i.in_unknown_protos).endObject();
+      w.key("out").beginObject().field("octets", i.out_octets).field("unicast", i.out_ucast)
+          .field("multicast", i.out_multicast).field("broadcast", i.out_broadcast).field("discards", i.out_discards)
+          .field("errors", i.out_errors).endObject();
+      w.field("promiscuous", i.promiscuous);
+      w.key("last_seen").fixed6(i.last_seen);
+      w.endObject();
+    }
+    w.endArray();
+    w.field("interfaces_not_kept", c.interfaces_not_kept);
+  }
+  w.endObject();
 }
 
 }  // namespace netlens

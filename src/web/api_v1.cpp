@@ -17,6 +17,17 @@ namespace {
 
 uint64_t hostBytes(const Host& h) { return h.sent.bytes + h.received.bytes; }
 
+std::string_view hostName(const Host& h) { return h.names ? h.names->best() : std::string_view(); }
+
+// The hosts search matches the address or any name the host is known by.
+bool hostMatches(const Host& h, std::string_view q) {
+  if (containsNoCase(ipText(h.key.ip), q)) return true;
+  if (!h.names) return false;
+  for (const std::string& n : h.names->by_source)
+    if (!n.empty() && containsNoCase(n, q)) return true;
+  return false;
+}
+
 }  // namespace
 
 ApiResult apiError(int status, const std::string& message) {
@@ -61,7 +72,7 @@ ApiResult apiInterface(const NamedSnapshot& n) {
 
 ApiResult apiHosts(const QueryView& s, const Params& p, const Visibility& v) {
   return guarded([&] {
-    const Paging g = paging(p, {"ip", "bytes", "sent", "received", "packets", "first_seen", "last_seen", "flows", "country", "asn"}, "bytes");
+    const Paging g = paging(p, {"ip", "bytes", "sent", "received", "packets", "first_seen", "last_seen", "flows", "name", "country", "asn"}, "bytes");
     const std::string* filter = param(p, "filter");
     if (filter && *filter != "local" && *filter != "remote" && *filter != "all")
       throw BadRequest{"parameter 'filter' must be 'local', 'remote' or 'all'"};
@@ -79,7 +90,7 @@ ApiResult apiHosts(const QueryView& s, const Params& p, const Visibility& v) {
         continue;
       if (filter && *filter == "local" && !h.local) continue;
       if (filter && *filter == "remote" && h.local) continue;
-      if (q && !containsNoCase(ipText(h.key.ip), *q)) continue;
+      if (q && !hostMatches(h, *q)) continue;
       rows.push_back(&h);
     }
     const uint64_t total = rows.size();
@@ -91,6 +102,7 @@ ApiResult apiHosts(const QueryView& s, const Params& p, const Visibility& v) {
       if (g.sort == "first_seen") return a.first_seen < b.first_seen;
       if (g.sort == "last_seen") return a.last_seen < b.last_seen;
       if (g.sort == "flows") return a.active_flows < b.active_flows;
+      if (g.sort == "name") return hostName(a) < hostName(b);
       if (g.sort == "country") return a.geo.info.countryKey() < b.geo.info.countryKey();
       if (g.sort == "asn") return a.geo.info.asn < b.geo.info.asn;
       return hostBytes(a) < hostBytes(b);
@@ -318,6 +330,18 @@ ApiResult apiTopTalkers(const QueryView& s, const Params& p, const Visibility& v
     w.endArray().endObject();
     return r;
   });
+}
+
+ApiResult apiExporters(const NamedSnapshot& n) {
+  ApiResult r;
+  JsonWriter w(r.body);
+  const InterfaceSummary& s = n.snapshot->summary;
+  w.beginObject().field("id", n.id).field("name", s.name).key("collector");
+  if (s.collector) writeCollectorJson(w, *s.collector);
+  else w.null();  // not a flow collector: a capture has no exporters
+  w.key("snapshot_time").fixed6(n.snapshot->taken_at);
+  w.endObject();
+  return r;
 }
 
 }  // namespace netlens::web

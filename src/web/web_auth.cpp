@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "core/json_writer.hpp"
+#include "store/timeseries_config.hpp"
 
 namespace netlens::web {
 
@@ -88,7 +89,7 @@ bool isPage(const std::string& path) {
 bool isPublic(const httplib::Request& req) {
   const std::string& p = req.path;
   if (p == "/login.html" || p == "/api/v1/login") return true;
-  if (p.compare(0, 5, "/api/") == 0 || p.compare(0, 5, "/lua/") == 0) return false;  // APIs
+  if (p.compare(0, 5, "/api/") == 0 || p.compare(0, 5, "/lua/") == 0 || p == "/metrics") return false;  // APIs
   return !isPage(p);
 }
 
@@ -164,6 +165,7 @@ constexpr RuntimeKey kTimeouts[] = {{"flow_idle_timeout", &RuntimeSettings::flow
                                     {"local_host_idle_timeout", &RuntimeSettings::local_host_idle_s},
                                     {"remote_host_idle_timeout", &RuntimeSettings::remote_host_idle_s}};
 constexpr const char* kLocalHostApps = "local_host_applications";
+constexpr const char* kDnsMode = "dns_resolution_mode";
 
 // Checks a runtime preference's value; empty when fine, else what is wrong.
 std::string checkRuntimePreference(const std::string& key, const nlohmann::json& v) {
@@ -171,19 +173,15 @@ std::string checkRuntimePreference(const std::string& key, const nlohmann::json&
     if (key == k.key && !(v.is_number_unsigned() && v.get<uint64_t>() >= 1 && v.get<uint64_t>() <= 86400))
       return key + " must be a number of seconds from 1 to 86400";
   if (key == kLocalHostApps && !v.is_boolean()) return key + " must be true or false";
+  if (key == kDnsMode && !(v.is_string() && enrich::parseNameMode(v.get<std::string>())))
+    return key + " must be \"decode\", \"local\", \"all\" or \"none\"";
   return {};
 }
 
 WebAuth::WebAuth(const WebOptions& options) : disabled_(options.disable_login), settings_(options.settings) {
   if (disabled_) return;
-  std::string dir = options.data_dir;
-  if (dir.empty()) {
-    // Like a system service when run as root; in the user's own data directory otherwise.
-    const char* home = std::getenv("HOME");
-    const char* xdg = std::getenv("XDG_DATA_HOME");
-    if (geteuid() == 0 || !home) dir = "/var/lib/netlens";
-    else dir = (xdg && *xdg ? std::string(xdg) : std::string(home) + "/.local/share") + "/netlens";
-  }
+  // Like a system service when run as root; in the user's own data directory otherwise.
+  const std::string dir = options.data_dir.empty() ? store::defaultDataDir() : options.data_dir;
   try {
     store_ = std::make_unique<UserStore>(dir);
   } catch (const std::exception& e) {
@@ -200,6 +198,7 @@ RuntimeSettings WebAuth::storedSettings() {
     for (const RuntimeKey& k : kTimeouts)
       if (key == k.key) rs.*(k.field) = v.get<uint32_t>();
     if (key == kLocalHostApps) rs.local_host_apps = v.get<bool>();
+    if (key == kDnsMode) rs.name_mode = enrich::parseNameMode(v.get<std::string>());
   }
   return rs;
 }

@@ -11,7 +11,9 @@
 
 #include "core/json_writer.hpp"
 #include "netlens_version.hpp"
+#include "web/api_timeseries.hpp"
 #include "web/api_v1.hpp"
+#include "web/metrics.hpp"
 #include "web/api_geo.hpp"
 #include "web/ntopng_compat.hpp"
 #include "web/openapi.hpp"
@@ -156,8 +158,20 @@ struct WebServer::Impl {
       int id = -1;
       if (auto snap = snapshot(req, res, id)) send(res, apiNetworks(viewOf(*snap)));
     });
+    s.Get(R"(/api/v1/interfaces/(\d+)/exporters)", [this](const httplib::Request& req, httplib::Response& res) {
+      int id = -1;
+      if (auto snap = snapshot(req, res, id)) send(res, apiExporters({id, snap}));
+    });
     s.Get(R"(/api/v1/interfaces/(\d+)/top_talkers)", [this](const httplib::Request& req, httplib::Response& res) {
       query(req, res, false, true, [p = req.params](const QueryView& v, const Visibility& vis) { return apiTopTalkers(v, p, vis); });
+    });
+    // Prometheus scrapes this (authenticated like the API: Basic or a Bearer API token).
+    s.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+      std::vector<std::pair<std::string, std::shared_ptr<const InterfaceSnapshot>>> all;
+      for (const WebInterface& i : interfaces)
+        if (WebAuth::current().user.canSeeInterface(i.name)) all.emplace_back(i.name, i.snapshots->summary());
+      const ProcessFacts facts{double(wallClockMicros() - started) / double(kMicrosPerSecond), residentBytes()};
+      res.set_content(prometheusMetrics(all, facts), "text/plain; version=0.0.4; charset=utf-8");
     });
     // Autonomous systems, countries and the geo map (src/web/api_geo.cpp).
     s.Get(R"(/api/v1/interfaces/(\d+)/asns)", [this](const httplib::Request& req, httplib::Response& res) {
@@ -180,6 +194,7 @@ struct WebServer::Impl {
       query(req, res, true, true, [p = req.params](const QueryView& v, const Visibility& vis) { return apiGeoMap(v, p, vis); });
     });
     registerNtopngCompat(s, interfaces, started);
+    registerTimeseriesRoutes(s, interfaces, options.timeseries);
     s.Get("/api/v1/openapi.json", [](const httplib::Request&, httplib::Response& res) {
       res.set_content(openApiDocument(), "application/json");
     });
@@ -219,7 +234,7 @@ void WebServer::start() {
   if (m.options.settings) {
     const RuntimeSettings stored = m.auth->storedSettings();
     if (stored.flow_idle_s || stored.tcp_closed_s || stored.local_host_idle_s || stored.remote_host_idle_s ||
-        stored.local_host_apps)
+        stored.local_host_apps || stored.name_mode)
       m.options.settings->publish(stored);
   }
   if (m.options.http_port > 0) {

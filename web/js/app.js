@@ -17,6 +17,7 @@ const ROUTES = {
   users: () => import('./pages/users.js'),
   account: () => import('./pages/account.js'),
   preferences: () => import('./pages/preferences.js'),
+  activity: () => import('./pages/activity.js'),
   asns: () => import('./pages/asns.js'),
   asn: () => import('./pages/asn.js'),
   countries: () => import('./pages/countries.js'),

@@ -5,7 +5,7 @@ import { html, render, DataTable, Pager, debounce } from '../ui.js';
 import { hostColumns, intParam } from './common.js';
 import { countryName } from '../geo.js';
 
-const SORTS = ['ip', 'bytes', 'sent', 'received', 'packets', 'first_seen', 'last_seen', 'flows', 'country', 'asn'];
+const SORTS = ['ip', 'bytes', 'sent', 'received', 'packets', 'first_seen', 'last_seen', 'flows', 'name', 'country', 'asn'];
 
 function readParams(p) {
   return {
@@ -32,7 +32,7 @@ export async function mount(ctx) {
         <button type="button" data-filter="remote">Remote</button>
       </div>
       <span id="hosts-geo-filter"></span>
-      <input type="search" id="hosts-q" placeholder="Filter by address, e.g. 192.168. or 2001:db8" aria-label="Filter hosts by address" value="${s.q}" spellcheck="false">
+      <input type="search" id="hosts-q" placeholder="Filter by address or name, e.g. 192.168. or example.com" aria-label="Filter hosts by address or name" value="${s.q}" spellcheck="false">
     </form>
     <section class="card flush" id="hosts-card"></section>`);
 
@@ -56,8 +56,8 @@ export async function mount(ctx) {
   const geoFilter = ctx.main.querySelector('#hosts-geo-filter');
   const showGeoFilter = () => {
     const chips = [];
-    if (s.asn) chips.push(html`<span class="chip" data-geo="asn">AS${s.asn} <button type="button" class="linkbutton" data-clear="asn" aria-label="Remove the AS filter">×</button></span>`);
-    if (s.country) chips.push(html`<span class="chip" data-geo="country">${s.country === '--' ? 'no country' : `${countryName(s.country)} (${s.country})`} <button type="button" class="linkbutton" data-clear="country" aria-label="Remove the country filter">×</button></span>`);
+    if (s.asn) chips.push(html`<span class="filter-chip" data-geo="asn">AS${s.asn} <button type="button" class="linkbutton" data-clear="asn" aria-label="Remove the AS filter">×</button></span>`);
+    if (s.country) chips.push(html`<span class="filter-chip" data-geo="country">${s.country === '--' ? 'no country' : `${countryName(s.country)} (${s.country})`} <button type="button" class="linkbutton" data-clear="country" aria-label="Remove the country filter">×</button></span>`);
     render(geoFilter, html`${chips}`);
   };
   showGeoFilter();
