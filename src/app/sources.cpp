@@ -4,6 +4,7 @@
 
 #include "capture/pcap_source.hpp"
 #include "collect/netflow_source.hpp"
+#include "collect/sflow_source.hpp"
 
 namespace netlens {
 
@@ -33,6 +34,7 @@ std::unique_ptr<PacketSource> openCollector(const std::string& spec, const std::
 std::unique_ptr<PacketSource> openSource(const std::string& spec, const Options& options) {
   std::string rest;
   if (hasScheme(spec, "netflow", rest)) return openCollector<NetflowSource>(spec, rest);
+  if (hasScheme(spec, "sflow", rest)) return openCollector<SflowSource>(spec, rest);
   return openPcapSource(spec, options.capture);
 }
 

@@ -31,6 +31,9 @@ struct PacketRef {
   uint32_t caplen = 0;
   uint32_t wire_len = 0;
   int link_type = 1;
+  // 0: a captured frame, counted as itself. N > 0: a sampled frame (sFlow) standing for N
+  // packets of wire_len bytes each; it may be cut short (caplen < wire_len).
+  uint32_t sampling_rate = 0;
 };
 
 struct AppStats {
@@ -152,9 +155,14 @@ class NetworkInterface {
 
   uint32_t createFlow(const FlowKey& key, uint64_t hash, bool src_is_a, const DecodedPacket& d);
   uint32_t findOrCreateHost(const IpAddress& ip, uint16_t vlan);
+  template <bool kSampled>
+  void processFrame(const PacketRef& packet);
+  template <bool kSampled>
   void inspect(Flow& f, const DecodedPacket& d);
   void noteActivity(uint32_t idx, Flow& f);
   void finishInspection(Flow& f);
+  const uint8_t* completeSampledHeader(const DecodedPacket& d);
+  template <bool kSampled>
   void updateTcp(Flow& f, FlowDirectionStats& dir, bool from_client, const DecodedPacket& d, uint32_t idx);
   void rollUp(Flow& f);
   void rollUpDirty();
@@ -183,6 +191,8 @@ class NetworkInterface {
   Micros last_tick_ = 0;
   TrafficCounter traffic_at_last_tick_;
   const CollectorStatsProvider* collector_ = nullptr;
+  DecoderOptions sampled_decoder_;      // sampled frames: truncated IP packets are decoded
+  std::vector<uint8_t> sampled_l3_;     // a truncated sampled packet, lengths fixed for nDPI
   Micros flow_idle_ = 0, tcp_closed_ = 0, local_host_idle_ = 0, remote_host_idle_ = 0;
 };
 
