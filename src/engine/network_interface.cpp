@@ -386,7 +386,7 @@ void NetworkInterface::inspect(Flow& f, const DecodedPacket& d) {
   // Like nDPI's reference reader: every packet goes to nDPI until it names an application (and
   // needs nothing more) or the flow has had its share of packets; then nDPI's state goes.
   // Sampled flows count the samples nDPI saw, not the packets they stand for.
-  const uint64_t packets = kSampled ? f.inspected_packets : f.c2s.traffic.packets + f.s2c.traffic.packets;
+  const uint64_t packets = kSampled ? f.inspected_packets + 1 : f.c2s.traffic.packets + f.s2c.traffic.packets;
   const uint32_t limit = classifier_.maxPackets(d.l4_proto);
   const bool enough = packets > limit;
   ++f.inspected_packets;
