@@ -75,6 +75,20 @@ ParseOutcome parseOptions(int argc, const char* const* argv) {
   app.add_option("-d,--data-dir", o.web.options.data_dir,
                  "Directory for netlens's own data: users, API tokens, preferences (default /var/lib/netlens for root, "
                  "else ~/.local/share/netlens)");
+  bool ts_on = false, ts_off = false;
+  std::string ts_tiers;
+  app.add_flag("--timeseries", ts_on, "Write time series and host activity maps also with --shutdown-when-done");
+  app.add_flag("--no-timeseries", ts_off, "Write no time series (RRD) and no host activity maps");
+  app.add_option("--timeseries-tiers", ts_tiers,
+                 "Retention tiers RESOLUTION:RETENTION,... fine to coarse (default 1:1d,60:30d,3600:100d,86400:365d; "
+                 "the first is each series' own step)");
+  app.add_option("--host-timeseries-step", o.timeseries.host_step, "Step of the local hosts' series in seconds: 300 (default) or 60")
+      ->check(CLI::IsMember({60u, 300u}));
+  app.add_option("--timeseries-queue", o.timeseries.queue_limit,
+                 "Most samples waiting for the time-series writer; more are dropped and counted (default 4000000)")
+      ->check(CLI::Range(size_t(1000), size_t(1'000'000'000)));
+  app.add_option("--activity-retention", o.timeseries.activity_keep_hours, "Hours of host activity maps kept on disk (default 168, at least 24)")
+      ->check(CLI::Range(24u, 24u * 3660));
   app.add_flag("-q,--quiet", o.quiet, "Print only errors");
   app.add_option("--status-interval", o.status_interval_s,
                  "Seconds between the one-line status of each interface printed on stderr (0: never; default 10)");
@@ -120,6 +134,18 @@ ParseOutcome parseOptions(int argc, const char* const* argv) {
   o.web.explicitly_requested = !http_spec.empty() || !https_spec.empty();
   o.web.enabled = !no_web && (o.web.explicitly_requested || !o.shutdown_when_done) &&
                   (o.web.options.http_port > 0 || o.web.options.https_port > 0);
+  if (!ts_tiers.empty()) {
+    std::string error;
+    auto tiers = store::parseTiers(ts_tiers, &error);
+    if (!tiers) {
+      out.exit_code = 2;
+      out.output = "netlens: --timeseries-tiers: " + error + "\n";
+      return out;
+    }
+    o.timeseries.tiers = *tiers;
+  }
+  // Like the web server: a one-shot analysis (--shutdown-when-done) writes no series unless asked.
+  o.timeseries.enabled = !ts_off && (ts_on || !ts_tiers.empty() || !o.shutdown_when_done || !o.web.options.data_dir.empty());
   o.lifecycle.flow_idle_s = flow_idle;
   o.lifecycle.tcp_closed_s = tcp_closed;
   o.lifecycle.local_host_idle_s = local_idle;

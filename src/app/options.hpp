@@ -7,6 +7,7 @@
 
 #include "capture/pcap_source.hpp"
 #include "engine/engine_config.hpp"
+#include "store/timeseries_config.hpp"
 #include "web/web_server.hpp"
 
 namespace netlens {
@@ -35,6 +36,8 @@ struct Options {
   bool quiet = false;
   uint32_t status_interval_s = 10;
   WebSettings web;
+  // Time series and host activity maps under <data dir>/timeseries (dir filled in by the runner).
+  store::TimeseriesConfig timeseries;
 };
 
 struct ParseOutcome {

@@ -18,6 +18,8 @@
 #include "engine/snapshot.hpp"
 #include "web/web_server.hpp"
 #include "engine/network_interface.hpp"
+#include "store/series_sampler.hpp"
+#include "store/timeseries_store.hpp"
 
 namespace netlens {
 
@@ -28,6 +30,7 @@ struct InterfaceRun {
   std::unique_ptr<PacketSource> source;
   std::unique_ptr<NetworkInterface> engine;
   std::unique_ptr<JsonDump> dump;
+  std::unique_ptr<store::SeriesSampler> series;  // feeds the time-series writer on each tick
   std::string dump_path;
   std::ifstream dump_part;  // several interfaces: this interface's document, read back to merge
   std::thread thread;
@@ -165,6 +168,7 @@ int runNetlens(const Options& opt) {
   Shared shared;
   std::vector<std::unique_ptr<InterfaceRun>> runs;
   std::unique_ptr<web::WebServer> web_server;
+  std::unique_ptr<store::TimeseriesStore> timeseries;
   std::ofstream merged;  // several interfaces: the document, opened now as the single one is
   try {
     if (opt.interfaces.size() > 1 && !opt.dump_json.empty()) {
@@ -191,11 +195,25 @@ int runNetlens(const Options& opt) {
       }
       runs.push_back(std::move(run));
     }
+    if (opt.timeseries.enabled) {
+      store::TimeseriesConfig tc = opt.timeseries;
+      tc.dir = (opt.web.options.data_dir.empty() ? store::defaultDataDir() : opt.web.options.data_dir) + "/timeseries";
+      std::vector<std::string> names;
+      for (auto& r : runs) names.push_back(r->engine->name());
+      timeseries = std::make_unique<store::TimeseriesStore>(tc, names);
+      timeseries->start();
+      for (size_t i = 0; i < runs.size(); ++i) {
+        runs[i]->series = std::make_unique<store::SeriesSampler>(uint32_t(i), *timeseries, tc.host_step,
+                                                                runs[i]->source->isFile());
+        runs[i]->engine->addTickObserver(runs[i]->series.get());
+      }
+    }
     if (opt.web.enabled) {
       std::vector<web::WebInterface> ifaces;
       for (auto& r : runs) ifaces.push_back({r->engine->name(), &r->snapshots});
       web::WebOptions wo = opt.web.options;
       wo.settings = &shared.settings;
+      wo.timeseries = timeseries.get();
       web_server = std::make_unique<web::WebServer>(wo, std::move(ifaces));
       try {
         web_server->start();  // before -U: the ports may be privileged
@@ -248,6 +266,7 @@ int runNetlens(const Options& opt) {
   if (web_server) web_server->stop();
   shared.stop = true;
   for (auto& r : runs) r->thread.join();
+  if (timeseries) timeseries->stop();  // writes what is still queued
 
   int rc = 0;
   for (auto& r : runs) rc |= r->failed ? 1 : 0;

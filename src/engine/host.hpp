@@ -45,6 +45,7 @@ struct LocalHostStats {
   std::vector<std::pair<uint16_t, AppTraffic>> apps;  // by nDPI protocol, few per host
   std::unordered_map<IpAddress, PeerTraffic, IpAddressHash> peers;
   uint64_t peers_dropped = 0;  // peers not kept because the per-host bound was reached
+  uint32_t active_mark = 0;    // the tick in which the host was last listed as active
 
   AppTraffic& app(uint16_t id) {
     for (auto& [k, v] : apps)

@@ -449,6 +449,10 @@ void NetworkInterface::rollUp(Flow& f) {
         if (h.last_seen / kMicrosPerSecond != f.last_seen / kMicrosPerSecond) hosts_.touch(idx, h.links.list);
         h.last_seen = f.last_seen;
       }
+      if (h.local_stats && h.local_stats->active_mark != tick_seq_) {
+        h.local_stats->active_mark = tick_seq_;
+        active_local_hosts_.push_back(idx);
+      }
       if (h.local_stats) {
         const Endpoint peer = idx == f.client_host ? f.server() : f.client();
         auto it = h.local_stats->peers.find(peer.ip);
@@ -602,7 +606,8 @@ void NetworkInterface::advanceClock(Micros now) {
   if (now < now_) return;
   now_ = now;
   if (next_tick_ == 0) {
-    next_tick_ = now_ + kMicrosPerSecond;
+    // Ticks fall on whole seconds, so that a tick closes exactly one second of traffic.
+    next_tick_ = (now_ / kMicrosPerSecond + 1) * kMicrosPerSecond;
     last_tick_ = now_;
     return;
   }
@@ -619,8 +624,10 @@ void NetworkInterface::tick() {
     stats_.throughput.pps = double(delta.packets) / secs;
   }
   traffic_at_last_tick_ = stats_.received;
+  // Every packet since the last tick was in the second of the last tick: observers see it whole.
+  notifyTick(uint32_t(last_tick_ / kMicrosPerSecond), uint32_t(now_ / kMicrosPerSecond), false);
   last_tick_ = now_;
-  next_tick_ = now_ + kMicrosPerSecond;
+  next_tick_ = (now_ / kMicrosPerSecond + 1) * kMicrosPerSecond;
   if (config_.expire_idle) {
     expireFlows();
     expireHosts();
@@ -633,6 +640,23 @@ void NetworkInterface::tick() {
     std::fprintf(stderr, "netlens: %s: nDPI reload failed, keeping the current definitions: %s\n",
                  config_.name.c_str(), error.c_str());
   }
+}
+
+void NetworkInterface::notifyTick(uint32_t second, uint32_t now_second, bool final) {
+  if (!tick_observers_.empty()) {
+    // An entry may have been evicted and reused since it was listed: keep live local hosts only.
+    std::erase_if(active_local_hosts_, [&](uint32_t idx) { return !hosts_[idx].links.in_use || !hosts_[idx].local_stats; });
+    const TickInfo info{second, now_second, active_local_hosts_, final};
+    for (TickObserver* o : tick_observers_) o->secondEnded(*this, info);
+  }
+  active_local_hosts_.clear();
+  ++tick_seq_;
+}
+
+uint32_t NetworkInterface::activeLocalHosts() const {
+  uint32_t n = 0;
+  for (const NetworkStats& net : networks_) n += net.hosts;
+  return n;
 }
 
 void NetworkInterface::moveToNewProtocolIds(const std::vector<uint16_t>& remap) {
@@ -686,6 +710,11 @@ void NetworkInterface::finish() {
     rollUp(f);
   });
   dirty_.clear();
+  // The last second with traffic ends here (observers ignore a second they have already seen).
+  if (next_tick_ != 0) {
+    const uint32_t second = uint32_t(last_tick_ / kMicrosPerSecond);
+    notifyTick(second, second + 1, true);
+  }
 }
 
 }  // namespace netlens

@@ -21,6 +21,7 @@
 #include "engine/flow_sink.hpp"
 #include "engine/host.hpp"
 #include "engine/ndpi_classifier.hpp"
+#include "engine/tick_observer.hpp"
 
 namespace netlens {
 
@@ -116,6 +117,8 @@ class NetworkInterface {
   // Final stop: every remaining flow ends (reason Shutdown) and reaches the flow sinks.
   void shutdown();
   void addFlowSink(FlowSink* sink) { sinks_.push_back(sink); }
+  // Called at the end of every second of engine time (ticks are aligned to whole seconds).
+  void addTickObserver(TickObserver* o) { tick_observers_.push_back(o); }
   // A flow collector's statistics, copied into every summary (read on the packet thread).
   void setCollector(const CollectorStatsProvider* collector) { collector_ = collector; }
   void setCaptureDrops(uint64_t kernel, uint64_t interface) {
@@ -138,6 +141,7 @@ class NetworkInterface {
   Micros now() const { return now_; }
   uint32_t activeFlows() const { return flows_.size(); }
   uint32_t activeHosts() const { return hosts_.size(); }
+  uint32_t activeLocalHosts() const;
   const Host* host(uint32_t idx) const { return idx == kNoHost ? nullptr : &hosts_[idx]; }
 
   template <typename F>
@@ -171,6 +175,7 @@ class NetworkInterface {
   bool evictOneHost();
   void releaseHost(uint32_t idx);
   void tick();
+  void notifyTick(uint32_t second, uint32_t now_second, bool final);
   void expireFlows();
   void expireHosts();
   int16_t networkOf(const IpAddress& ip) const;
@@ -190,6 +195,9 @@ class NetworkInterface {
   Micros next_tick_ = 0;
   Micros last_tick_ = 0;
   TrafficCounter traffic_at_last_tick_;
+  std::vector<TickObserver*> tick_observers_;
+  std::vector<uint32_t> active_local_hosts_;  // local hosts with traffic since the last tick
+  uint32_t tick_seq_ = 1;
   const CollectorStatsProvider* collector_ = nullptr;
   DecoderOptions sampled_decoder_;      // sampled frames: truncated IP packets are decoded
   std::vector<uint8_t> sampled_l3_;     // a truncated sampled packet, lengths fixed for nDPI

@@ -62,6 +62,24 @@ std::string build() {
       {"/api/v1/interfaces/{id}/top_talkers",
        "the hosts and applications with the most traffic",
        {kIface, {"n", "query", "integer", "how many (1-100, default 10)"}}},
+      {"/api/v1/timeseries",
+       "a time series (RRD) with its summary: points [start of interval, rate per second or level] and total, "
+       "average, min and max with their times, 95th percentile; without metric: the entity's series",
+       {{"entity", "query", "string", "interface:ID, host:ID/IP[@VLAN], app:ID/NAME or l4:ID/NAME"},
+        {"metric", "query", "string",
+         "interface: bytes, packets, flows, hosts, local_hosts, drops, app:NAME, l4:NAME, app:* or l4:* (several series, "
+         "for stacked charts); host: bytes, bytes_sent, bytes_rcvd, packets, flows, app:NAME, app:*"},
+        {"from", "query", "integer", "seconds since the epoch (default: an hour before to)"},
+        {"to", "query", "integer", "seconds since the epoch (default: the end of the newest data)"},
+        {"span", "query", "integer", "without from: the range is the span seconds before to"},
+        {"resolution", "query", "integer", "wanted seconds per point (default: about 1000 points; at most 20000 points)"},
+        {"top", "query", "integer", "app:* and l4:*: the series with the largest totals (default 10)"}}},
+      {"/api/v1/timeseries/status", "the time-series writer: queue, drops, RRD updates, errors, bytes on disk", {}},
+      {"/api/v1/interfaces/{id}/activity",
+       "local hosts' activity, one bit per second: runs [first second, length] per host",
+       {kIface, {"hosts", "query", "string", "IP[@VLAN],... (default: the most active hosts)"},
+        {"from", "query", "integer", "seconds since the epoch"}, {"to", "query", "integer", "seconds since the epoch (at most 7 days after from)"},
+        {"limit", "query", "integer", "without hosts: how many (default 50)"}}},
   };
   std::string out;
   JsonWriter w(out);

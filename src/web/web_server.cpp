@@ -11,7 +11,9 @@
 
 #include "core/json_writer.hpp"
 #include "netlens_version.hpp"
+#include "web/api_timeseries.hpp"
 #include "web/api_v1.hpp"
+#include "web/metrics.hpp"
 #include "web/ntopng_compat.hpp"
 #include "web/openapi.hpp"
 #include "web/web_auth.hpp"
@@ -162,7 +164,16 @@ struct WebServer::Impl {
     s.Get(R"(/api/v1/interfaces/(\d+)/top_talkers)", [this](const httplib::Request& req, httplib::Response& res) {
       query(req, res, false, true, [p = req.params](const QueryView& v, const Visibility& vis) { return apiTopTalkers(v, p, vis); });
     });
+    // Prometheus scrapes this (authenticated like the API: Basic or a Bearer API token).
+    s.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+      std::vector<std::pair<std::string, std::shared_ptr<const InterfaceSnapshot>>> all;
+      for (const WebInterface& i : interfaces)
+        if (WebAuth::current().user.canSeeInterface(i.name)) all.emplace_back(i.name, i.snapshots->summary());
+      const ProcessFacts facts{double(wallClockMicros() - started) / double(kMicrosPerSecond), residentBytes()};
+      res.set_content(prometheusMetrics(all, facts), "text/plain; version=0.0.4; charset=utf-8");
+    });
     registerNtopngCompat(s, interfaces, started);
+    registerTimeseriesRoutes(s, interfaces, options.timeseries);
     s.Get("/api/v1/openapi.json", [](const httplib::Request&, httplib::Response& res) {
       res.set_content(openApiDocument(), "application/json");
     });

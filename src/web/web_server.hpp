@@ -9,6 +9,10 @@
 #include "engine/settings_channel.hpp"
 #include "engine/snapshot.hpp"
 
+namespace netlens::store {
+class TimeseriesStore;
+}
+
 namespace netlens::web {
 
 struct WebOptions {
@@ -21,6 +25,7 @@ struct WebOptions {
   std::string web_root;         // the static front end (HTML, JS, CSS); empty: the built-in default
   bool disable_login = false;
   SettingsChannel* settings = nullptr;  // where changed preferences go (the packet threads)
+  const store::TimeseriesStore* timeseries = nullptr;  // time series and activity maps (none: 404)
   int threads = 8;
 };
 

@@ -17,6 +17,7 @@ const ROUTES = {
   users: () => import('./pages/users.js'),
   account: () => import('./pages/account.js'),
   preferences: () => import('./pages/preferences.js'),
+  activity: () => import('./pages/activity.js'),
 };
 // The top-bar tab lit for each page.
 const NAV_OF = { host: 'hosts', flow: 'flows' };

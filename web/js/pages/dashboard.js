@@ -3,6 +3,7 @@
 import * as api from '../api.js';
 import * as fmt from '../format.js';
 import { ThroughputChart } from '../chart.js';
+import { HistoryChart } from '../history.js';
 import { html, render, tiles, breakdown, shareBar, hostLink, badge, DataTable } from '../ui.js';
 
 export async function mount(ctx) {
@@ -15,6 +16,8 @@ export async function mount(ctx) {
       <h2>Throughput <span class="now" id="dash-rate"></span></h2>
       <div class="chart" id="dash-chart" aria-label="Throughput of the last five minutes"></div>
     </section>
+    <section class="card hist" id="dash-history"></section>
+    <section class="card hist" id="dash-apps-history"></section>
     <div class="grid2">
       <section class="card"><h2>Top talkers <a class="more" href="#/hosts?sort=bytes">all hosts ›</a></h2><div id="dash-talkers"></div></section>
       <section class="card"><h2>Top applications <a class="more" href="#/applications">all applications ›</a></h2><div id="dash-apps"></div></section>
@@ -24,6 +27,15 @@ export async function mount(ctx) {
 
   const chart = new ThroughputChart(ctx.main.querySelector('#dash-chart'));
   ctx.onDispose(() => chart.destroy());
+  const history = new HistoryChart(ctx.main.querySelector('#dash-history'), {
+    title: 'Traffic history', entity: `interface:${id}`, span: 3600,
+    metrics: [{ metric: 'bytes', label: 'Throughput' }, { metric: 'packets', label: 'Packets' }],
+  });
+  const appHistory = new HistoryChart(ctx.main.querySelector('#dash-apps-history'), {
+    title: 'Applications', entity: `interface:${id}`, span: 3600, refreshMs: 30000,
+    metrics: [{ metric: 'app:*', label: 'Applications (stacked)' }],
+  });
+  ctx.onDispose(() => { history.destroy(); appHistory.destroy(); });
 
   const hostCols = [
     { label: 'Host', render: (h) => hostLink(h.ip) },

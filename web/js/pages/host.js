@@ -3,6 +3,7 @@ import * as api from '../api.js';
 import * as fmt from '../format.js';
 import { html, render, facts, tiles, breakdown, shareBar, hostLink, badge, DataTable, downloadJson } from '../ui.js';
 import { flowsView, readFlowParams } from './flows.js';
+import { HistoryChart, drawActivity } from '../history.js';
 
 export async function mount(ctx) {
   const ip = ctx.args[0] || '';
@@ -24,9 +25,39 @@ export async function mount(ctx) {
         <section class="card"><h2>Applications</h2><div id="host-apps"></div></section>
         <section class="card"><h2>Peers <span class="subtitle" id="host-peers-count"></span></h2><div id="host-peers"></div></section>
       </div>
+      <section class="card hist" id="host-history"></section>
+      <section class="card" id="host-activity-card"><div class="hist-head"><h2>Activity</h2>
+        <span class="hist-ranges" role="group" aria-label="Activity range">${[['5 min', 300], ['1 h', 3600], ['1 day', 86400]].map(([l, s]) => html`<button type="button" class="chip" data-aspan="${s}">${l}</button>`)}</span></div>
+        <div id="host-activity" class="act-rows"></div></section>
       <section class="card"><h2>Flows</h2><div id="host-flows"></div></section>
     </div>`);
   const $ = (sel) => ctx.main.querySelector(sel);
+  const hostKey = vlan && vlan !== '0' ? `${ip}@${vlan}` : ip;
+  const history = new HistoryChart($('#host-history'), {
+    title: 'History', entity: `host:${ctx.iface}/${hostKey}`, span: 3600, refreshMs: 30000,
+    empty: 'No stored series for this host (series are kept for local hosts, one point every 5 minutes).',
+    metrics: [
+      { metric: 'bytes', label: 'Traffic' }, { metric: 'bytes_sent', label: 'Sent' }, { metric: 'bytes_rcvd', label: 'Received' },
+      { metric: 'packets', label: 'Packets' }, { metric: 'flows', label: 'Active flows' }, { metric: 'app:*', label: 'Applications (stacked)' },
+    ],
+  });
+  ctx.onDispose(() => history.destroy());
+  let activitySpan = 3600;
+  const markActivity = () => { for (const b of ctx.main.querySelectorAll('[data-aspan]')) b.classList.toggle('active', Number(b.dataset.aspan) === activitySpan); };
+  for (const b of ctx.main.querySelectorAll('[data-aspan]')) b.addEventListener('click', () => { activitySpan = Number(b.dataset.aspan); markActivity(); activityLoop.refresh(); });
+  markActivity();
+  const activityLoop = ctx.every(5000, async () => {
+    const iface = (await api.get(`/interfaces/${ctx.iface}`)).interface;
+    const to = Math.floor(iface.last_packet || Date.now() / 1000), from = to - activitySpan + 1;
+    let doc;
+    try {
+      doc = await api.get(`/interfaces/${ctx.iface}/activity${api.query({ hosts: hostKey, from, to })}`);
+    } catch (e) {
+      if (e instanceof api.ApiError) { render($('#host-activity'), html`<p class="dim">${e.message}</p>`); return; }
+      throw e;
+    }
+    if (ctx.alive) drawActivity($('#host-activity'), doc.hosts, from, to, { links: false });
+  });
 
   $('#host-json').addEventListener('click', async () => {
     const doc = await api.get(hostPath);

@@ -4,6 +4,7 @@ import * as api from '../api.js';
 import * as fmt from '../format.js';
 import { html, render, facts, tiles, shareBar } from '../ui.js';
 import { l4Names } from './common.js';
+import { HistoryChart } from '../history.js';
 
 const LABELS = {
   arp: 'ARP', lldp: 'LLDP', stp: 'STP', lacp: 'LACP', ipx: 'IPX', pppoe_discovery: 'PPPoE discovery', other: 'other',
@@ -70,7 +71,18 @@ function exportersSection(c) {
 
 export async function mount(ctx) {
   ctx.title = 'Interface';
-  render(ctx.main, html`<h1>Interface <span class="subtitle mono" id="if-name"></span></h1><div id="if-body"></div>`);
+  render(ctx.main, html`<h1>Interface <span class="subtitle mono" id="if-name"></span></h1>
+    <section class="card hist" id="if-history"></section><div id="if-body"></div>`);
+  const history = new HistoryChart(ctx.main.querySelector('#if-history'), {
+    title: 'History', entity: `interface:${ctx.iface}`, span: 3600,
+    metrics: [
+      { metric: 'bytes', label: 'Throughput' }, { metric: 'packets', label: 'Packets' },
+      { metric: 'app:*', label: 'Applications (stacked)' }, { metric: 'l4:*', label: 'L4 protocols (stacked)' },
+      { metric: 'flows', label: 'Active flows' }, { metric: 'hosts', label: 'Active hosts' },
+      { metric: 'local_hosts', label: 'Active local hosts' }, { metric: 'drops', label: 'Drops' },
+    ],
+  });
+  ctx.onDispose(() => history.destroy());
   const l4 = await l4Names(api, ctx.iface);
   const body = ctx.main.querySelector('#if-body');
   ctx.every(1000, async () => {
