@@ -85,6 +85,7 @@ void SflowSource::handleDatagram(const uint8_t* data, size_t len, const IpAddres
 }
 
 std::shared_ptr<const CollectorStats> SflowSource::collectorStats() const {
+  if (published_ && published_datagrams_ == datagrams_ && published_drops_ == socket_.drops()) return published_;
   auto s = std::make_shared<CollectorStats>();
   s->kind = "sflow";
   s->listen = listen_.text();
@@ -97,6 +98,9 @@ std::shared_ptr<const CollectorStats> SflowSource::collectorStats() const {
   s->exporters = agents_.all();
   s->interfaces = interfaces_;
   s->interfaces_not_kept = interfaces_not_kept_;
+  published_ = s;
+  published_datagrams_ = datagrams_;
+  published_drops_ = socket_.drops();
   return s;
 }
 
