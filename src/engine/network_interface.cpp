@@ -187,6 +187,33 @@ constexpr Micros kRecordMaxDuration = 86400 * kMicrosPerSecond;
 }  // namespace
 
 void NetworkInterface::processFlowRecord(const FlowRecord& r) {
+  bool src_is_a = true;
+  const FlowKey key = FlowKey::make(r.vlan, r.l4_proto, r.src_ip, r.src_port, r.dst_ip, r.dst_port, src_is_a);
+  processFlowRecord(r, key, key.hash(), src_is_a);
+}
+
+void NetworkInterface::processFlowRecords(std::span<const FlowRecord> records) {
+  // A collector's batch: flows are looked up in random order in a large index, so each lookup
+  // would wait for memory; the keys of a group are made first and their index slots fetched
+  // together.
+  constexpr size_t kGroup = 16;
+  FlowKey keys[kGroup];
+  uint64_t hashes[kGroup];
+  bool src_is_a[kGroup];
+  for (size_t first = 0; first < records.size(); first += kGroup) {
+    const size_t n = std::min(kGroup, records.size() - first);
+    for (size_t i = 0; i < n; ++i) {
+      const FlowRecord& r = records[first + i];
+      src_is_a[i] = true;
+      keys[i] = FlowKey::make(r.vlan, r.l4_proto, r.src_ip, r.src_port, r.dst_ip, r.dst_port, src_is_a[i]);
+      hashes[i] = keys[i].hash();
+      flows_.prefetch(hashes[i]);
+    }
+    for (size_t i = 0; i < n; ++i) processFlowRecord(records[first + i], keys[i], hashes[i], src_is_a[i]);
+  }
+}
+
+void NetworkInterface::processFlowRecord(const FlowRecord& r, const FlowKey& key, uint64_t hash, bool src_is_a) {
   if (now_ == 0) advanceClock(r.last_switched ? r.last_switched : r.first_switched);
   // The record's times where sane, else the clock's.
   const bool last_sane = r.last_switched != 0 && r.last_switched <= now_ + kRecordFutureSkew &&
@@ -211,9 +238,6 @@ void NetworkInterface::processFlowRecord(const FlowRecord& r) {
   if (stats_.first_packet == 0) stats_.first_packet = now_;
   stats_.last_packet = now_;
 
-  bool src_is_a = true;
-  const FlowKey key = FlowKey::make(r.vlan, r.l4_proto, r.src_ip, r.src_port, r.dst_ip, r.dst_port, src_is_a);
-  const uint64_t hash = key.hash();
   uint32_t idx = flows_.find(key, hash);
   if (idx == FlowTable::kNone) {
     DecodedPacket origin;  // what createFlow needs to know of the first packet

@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -109,6 +110,9 @@ class NetworkInterface {
   // they are sane against it (exporters' clocks can be wrong, replays carry old times); a record
   // always counts. Only an engine whose clock has not started takes it from the record.
   void processFlowRecord(const FlowRecord& record);
+  // A batch of records (what a collector received at once): processFlowRecord on each, with the
+  // flow index's memory fetched ahead.
+  void processFlowRecords(std::span<const FlowRecord> records);
   // Moves the engine's clock (packet time for files, wall time for idle live sources) and runs
   // the periodic work when a second has passed.
   void advanceClock(Micros now);
@@ -161,6 +165,7 @@ class NetworkInterface {
   uint32_t findOrCreateHost(const IpAddress& ip, uint16_t vlan);
   template <bool kSampled>
   void processFrame(const PacketRef& packet);
+  void processFlowRecord(const FlowRecord& record, const FlowKey& key, uint64_t hash, bool src_is_a);
   template <bool kSampled>
   void inspect(Flow& f, const DecodedPacket& d);
   void noteActivity(uint32_t idx, Flow& f);
