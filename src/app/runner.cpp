@@ -18,6 +18,7 @@
 #include "engine/snapshot.hpp"
 #include "web/web_server.hpp"
 #include "engine/network_interface.hpp"
+#include "enrich/name_store.hpp"
 #include "enrich/resolver.hpp"
 
 namespace netlens {
@@ -40,6 +41,8 @@ struct Shared {
   std::atomic<bool> stop{false};
   SettingsChannel settings;  // preferences changed at run time
   std::atomic<uint64_t> reload_generation{0};
+  std::unique_ptr<enrich::NameStore> name_store;  // aliases and resolved names across restarts
+  enrich::AliasTable aliases;
   std::unique_ptr<enrich::ReverseResolver> resolver;  // -n local/all (or the preference)
 };
 
@@ -174,10 +177,37 @@ int runNetlens(const Options& opt) {
       merged.open(opt.dump_json, std::ios::binary | std::ios::trunc);
       if (!merged) throw std::runtime_error("cannot create " + opt.dump_json + ": " + std::strerror(errno));
     }
+    if (opt.web.enabled) {
+      // The embedded store of names; netlens works without it (nothing is kept then).
+      const std::string dir = web::effectiveDataDir(opt.web.options.data_dir);
+      try {
+        shared.name_store = std::make_unique<enrich::NameStore>(dir);
+        shared.aliases.replaceAll(shared.name_store->loadAliases());
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "netlens: names store in %s unavailable, aliases and names are not kept: %s\n", dir.c_str(),
+                     e.what());
+        shared.name_store.reset();
+      }
+    }
     if (!opt.name_mode || *opt.name_mode != enrich::NameMode::None) {
       enrich::ResolverOptions ro;
       ro.server = opt.dns_server;
       shared.resolver = std::make_unique<enrich::ReverseResolver>(ro);
+      if (enrich::NameStore* store = shared.name_store.get()) {
+        const int64_t now = wallClockMicros() / kMicrosPerSecond;
+        try {
+          for (const enrich::StoredName& n : store->loadResolved(now)) shared.resolver->preload(n.ip, n.name, n.expires_unix);
+        } catch (const std::exception& e) {
+          std::fprintf(stderr, "netlens: cannot read the stored names: %s\n", e.what());
+        }
+        shared.resolver->on_answer = [store](const IpAddress& ip, const std::string& name, int64_t expires) {
+          try {
+            store->saveResolved(ip, name, expires);
+          } catch (const std::exception&) {
+            // Only a shortcut for the next start: the answer is used anyway.
+          }
+        };
+      }
     }
     for (size_t i = 0; i < opt.interfaces.size(); ++i) {
       auto run = std::make_unique<InterfaceRun>();
@@ -186,6 +216,7 @@ int runNetlens(const Options& opt) {
       run->engine = std::make_unique<NetworkInterface>(
           engineConfigFor(opt, run->source->name(), is_file, run->source->ownNetworks()));
       run->engine->setResolver(shared.resolver.get());
+      run->engine->setAliases(&shared.aliases);
       if (!opt.dump_json.empty()) {
         run->dump_path = opt.interfaces.size() == 1 ? opt.dump_json : opt.dump_json + ".part" + std::to_string(i);
         run->dump = std::make_unique<JsonDump>(run->dump_path);
@@ -204,6 +235,8 @@ int runNetlens(const Options& opt) {
       for (auto& r : runs) ifaces.push_back({r->engine->name(), &r->snapshots});
       web::WebOptions wo = opt.web.options;
       wo.settings = &shared.settings;
+      wo.aliases = &shared.aliases;
+      wo.name_store = shared.name_store.get();
       web_server = std::make_unique<web::WebServer>(wo, std::move(ifaces));
       try {
         web_server->start();  // before -U: the ports may be privileged

@@ -49,7 +49,7 @@ NetworkInterface::NetworkInterface(EngineConfig config)
   for (const Cidr& c : config_.local_networks) networks_.push_back(NetworkStats{c});
   apps_.resize(classifier_.numProtocols());
   dirty_.reserve(1024);
-  naming_ = std::make_unique<Naming>(config_.max_cached_names);
+  naming_ = std::make_unique<Naming>(config_.max_cached_names, config_.max_name_aggregates);
 }
 
 NetworkInterface::~NetworkInterface() {
@@ -86,6 +86,7 @@ InterfaceSummary NetworkInterface::summary() const {
   s.names = classifier_.names();
   s.stats.names.cache_entries = naming_->cache.size();
   s.stats.names.cache_evicted = naming_->cache.evicted();
+  if (naming_->aliases) s.aliases = naming_->aliases->current();
   return s;
 }
 
@@ -419,6 +420,7 @@ void NetworkInterface::rollUp(Flow& f) {
     };
     account(f.client_network, f.server_network, d_c2s);
     account(f.server_network, f.client_network, d_s2c);
+    if (f.name_agg != UINT32_MAX) addNameTraffic(f, d_c2s, d_s2c);
   }
 
   // Applications are credited once nDPI's answer is final, so that a flow's traffic is never
@@ -473,6 +475,7 @@ void NetworkInterface::endFlow(uint32_t idx, FlowEndReason why) {
   }
   releaseHost(f.client_host);
   if (f.server_host != f.client_host) releaseHost(f.server_host);
+  if (f.name_agg != UINT32_MAX) releaseNameAgg(f);
   flows_.erase(idx, f.key.hash());
 }
 

@@ -43,7 +43,10 @@ void NetworkInterface::learnOs(const IpAddress& ip, uint16_t vlan, OsType os, Os
   const HostKey key{ip, vlan};
   const uint32_t idx = hosts_.find(key, key.hash());
   if (idx == HostTable::kNone) return;
-  if (namesOf(hosts_[idx]).setOs(os, source)) ++stats_.names.os_learned;
+  if (namesOf(hosts_[idx]).setOs(os, source)) {
+    ++stats_.names.os_learned;
+    noteOs(os);
+  }
 }
 
 void NetworkInterface::nameNewHost(Host& h) {
@@ -51,7 +54,33 @@ void NetworkInterface::nameNewHost(Host& h) {
   wantName(h);
 }
 
+const enrich::NameAggregates& NetworkInterface::nameAggregates() const { return naming_->aggregates; }
+const std::array<NetworkInterface::OsSeen, size_t(OsType::Count)>& NetworkInterface::osSeen() const {
+  return naming_->os_seen;
+}
+
+void NetworkInterface::addNameTraffic(const Flow& f, const TrafficCounter& c2s, const TrafficCounter& s2c) {
+  enrich::NameAggregate& a = naming_->aggregates[f.name_agg];
+  a.traffic.add(c2s);
+  a.traffic.add(s2c);
+  if (f.last_seen > a.last_seen) a.last_seen = f.last_seen;
+}
+
+void NetworkInterface::releaseNameAgg(Flow& f) {
+  enrich::NameAggregate& a = naming_->aggregates[f.name_agg];
+  if (a.active_flows) --a.active_flows;
+  f.name_agg = UINT32_MAX;
+}
+
+void NetworkInterface::noteOs(OsType os) {
+  OsSeen& s = naming_->os_seen[size_t(os)];
+  if (s.first_seen == 0) s.first_seen = now_;
+  s.last_seen = now_;
+  ++s.hits;
+}
+
 void NetworkInterface::setResolver(enrich::ReverseResolver* resolver) { naming_->resolver = resolver; }
+void NetworkInterface::setAliases(const enrich::AliasTable* aliases) { naming_->aliases = aliases; }
 
 void NetworkInterface::wantName(const Host& h) {
   const enrich::NameMode mode = config_.name_mode;
@@ -178,8 +207,30 @@ void NetworkInterface::learnFromUdp(const DecodedPacket& d) {
   if (r.error() != enrich::DnsError::None) ++stats_.names.malformed;
 }
 
-void NetworkInterface::learnFromDetails(const Flow& f) {
+void NetworkInterface::learnFromDetails(Flow& f) {
   const FlowDetails& det = *f.details;
+  // The flow joins the aggregate of the DNS name it asked for, or of the server name it used.
+  if (!det.server_name.empty() && f.name_agg == UINT32_MAX) {
+    const bool dns = isProto(f.app, {NDPI_PROTOCOL_DNS});
+    const bool named = isProto(f.app, {NDPI_PROTOCOL_TLS, NDPI_PROTOCOL_QUIC, NDPI_PROTOCOL_DTLS, NDPI_PROTOCOL_HTTP,
+                                       NDPI_PROTOCOL_HTTP_CONNECT, NDPI_PROTOCOL_HTTP_PROXY});
+    if (dns || named) {
+      enrich::NameAggregates& aggs = naming_->aggregates;
+      const uint32_t idx = aggs.findOrCreate(dns ? enrich::NameKind::DnsQuery : enrich::NameKind::ServerName,
+                                             det.server_name, now_);
+      if (idx != enrich::NameAggregates::kNone) {
+        enrich::NameAggregate& a = aggs[idx];
+        f.name_agg = idx;
+        ++a.hits;
+        ++a.active_flows;
+        if (f.first_seen < a.first_seen || a.first_seen == 0) a.first_seen = f.first_seen;
+        a.traffic.add(f.rolled_c2s);
+        a.traffic.add(f.rolled_s2c);
+        a.noteHost(a.clients, f.client().ip);
+        if (!dns) a.noteHost(a.servers, f.server().ip);
+      }
+    }
+  }
   if (!det.server_name.empty() && f.server_host != kNoHost) {
     // What the client asked the server for: the server answers to that name.
     const bool tls = isProto(f.app, {NDPI_PROTOCOL_TLS, NDPI_PROTOCOL_QUIC, NDPI_PROTOCOL_DTLS});
@@ -196,7 +247,10 @@ void NetworkInterface::learnFromDetails(const Flow& f) {
   }
   if (!det.user_agent.empty() && f.client_host != kNoHost && config_.name_mode != enrich::NameMode::None) {
     const OsType os = enrich::osFromUserAgent(det.user_agent);
-    if (os != OsType::Unknown && namesOf(hosts_[f.client_host]).setOs(os, OsSource::UserAgent)) ++stats_.names.os_learned;
+    if (os != OsType::Unknown && namesOf(hosts_[f.client_host]).setOs(os, OsSource::UserAgent)) {
+      ++stats_.names.os_learned;
+      noteOs(os);
+    }
   }
 }
 

@@ -56,6 +56,24 @@ void writeHostNames(JsonWriter& w, const Host& h) {
     w.field("os", enrich::osName(n->os)).field("os_source", enrich::osSourceName(n->os_source));
 }
 
+void writeNameAggregateJson(JsonWriter& w, const enrich::NameAggregate& a) {
+  char ip[48];
+  w.beginObject().field("name", a.key.name);
+  w.key("first_seen").fixed6(a.first_seen).key("last_seen").fixed6(a.last_seen);
+  w.field("hits", a.hits).field("packets", a.traffic.packets).field("bytes", a.traffic.bytes);
+  w.field("active_flows", a.active_flows);
+  w.key("clients").beginArray();
+  for (const IpAddress& c : a.clients) w.value(std::string_view(ip, c.format(ip)));
+  w.endArray();
+  if (a.key.kind == enrich::NameKind::ServerName) {
+    w.key("servers").beginArray();
+    for (const IpAddress& s : a.servers) w.value(std::string_view(ip, s.format(ip)));
+    w.endArray();
+  }
+  if (a.hosts_not_kept) w.field("hosts_not_kept", a.hosts_not_kept);
+  w.endObject();
+}
+
 void writeFlowJson(JsonWriter& w, const Flow& f, const NameTable& names) {
   const Endpoint cli = f.client(), srv = f.server();
   char ip[48];
@@ -120,6 +138,9 @@ void writeHostJson(JsonWriter& w, const Host& h, const InterfaceSummary& iface) 
   w.field("active_flows", h.active_flows);
   w.field("flows_as_client", h.flows_as_client).field("flows_as_server", h.flows_as_server);
   writeHostNames(w, h);
+  if (iface.aliases)
+    if (auto it = iface.aliases->find(enrich::AliasKey{h.key.ip, h.key.vlan}); it != iface.aliases->end())
+      w.field("alias", it->second);
   if (const LocalHostStats* l = h.local_stats.get()) {
     if (l->has_mac) writeMac(w, "mac", l->mac);
     w.key("applications").beginArray();

@@ -179,19 +179,21 @@ std::string checkRuntimePreference(const std::string& key, const nlohmann::json&
 
 WebAuth::WebAuth(const WebOptions& options) : disabled_(options.disable_login), settings_(options.settings) {
   if (disabled_) return;
-  std::string dir = options.data_dir;
-  if (dir.empty()) {
-    // Like a system service when run as root; in the user's own data directory otherwise.
-    const char* home = std::getenv("HOME");
-    const char* xdg = std::getenv("XDG_DATA_HOME");
-    if (geteuid() == 0 || !home) dir = "/var/lib/netlens";
-    else dir = (xdg && *xdg ? std::string(xdg) : std::string(home) + "/.local/share") + "/netlens";
-  }
+  const std::string dir = effectiveDataDir(options.data_dir);
   try {
     store_ = std::make_unique<UserStore>(dir);
   } catch (const std::exception& e) {
     throw std::runtime_error(std::string("users database: ") + e.what() + " (choose another directory with -d)");
   }
+}
+
+std::string effectiveDataDir(const std::string& configured) {
+  if (!configured.empty()) return configured;
+  // Like a system service when run as root; in the user's own data directory otherwise.
+  const char* home = std::getenv("HOME");
+  const char* xdg = std::getenv("XDG_DATA_HOME");
+  if (geteuid() == 0 || !home) return "/var/lib/netlens";
+  return (xdg && *xdg ? std::string(xdg) : std::string(home) + "/.local/share") + "/netlens";
 }
 
 RuntimeSettings WebAuth::storedSettings() {

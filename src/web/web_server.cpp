@@ -12,6 +12,7 @@
 #include "core/json_writer.hpp"
 #include "netlens_version.hpp"
 #include "web/api_v1.hpp"
+#include "web/names_api.hpp"
 #include "web/ntopng_compat.hpp"
 #include "web/openapi.hpp"
 #include "web/web_auth.hpp"
@@ -159,6 +160,7 @@ struct WebServer::Impl {
       query(req, res, false, true, [p = req.params](const QueryView& v, const Visibility& vis) { return apiTopTalkers(v, p, vis); });
     });
     registerNtopngCompat(s, interfaces, started);
+    registerNameRoutes(s, options, interfaces);
     s.Get("/api/v1/openapi.json", [](const httplib::Request&, httplib::Response& res) {
       res.set_content(openApiDocument(), "application/json");
     });

@@ -17,6 +17,9 @@ const ROUTES = {
   users: () => import('./pages/users.js'),
   account: () => import('./pages/account.js'),
   preferences: () => import('./pages/preferences.js'),
+  dns_names: () => import('./pages/dns_names.js'),
+  server_names: () => import('./pages/server_names.js'),
+  os: () => import('./pages/os.js'),
 };
 // The top-bar tab lit for each page.
 const NAV_OF = { host: 'hosts', flow: 'flows' };

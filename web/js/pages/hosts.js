@@ -14,6 +14,7 @@ function readParams(p) {
     order: p.get('order') === 'asc' ? 'asc' : p.get('order') === 'desc' ? 'desc' : (p.get('sort') === 'ip' ? 'asc' : 'desc'),
     filter: ['local', 'remote'].includes(p.get('filter')) ? p.get('filter') : '',
     q: p.get('q') || '',
+    os: p.get('os') || '',   // drill-down from the operating systems page
   };
 }
 
@@ -65,6 +66,7 @@ export async function mount(ctx) {
       order: next.order !== (next.sort === 'ip' ? 'asc' : 'desc') ? next.order : '',
       filter: next.filter,
       q: next.q,
+      os: next.os,
     }, replace);
   }
 
@@ -72,7 +74,7 @@ export async function mount(ctx) {
   const loop = ctx.every(1000, async () => {
     const mine = ++seq;
     const [doc, iface] = await Promise.all([
-      api.get(`/interfaces/${ctx.iface}/hosts${api.query({ page: s.page, per_page: s.per_page, sort: s.sort, order: s.order, filter: s.filter, q: s.q })}`),
+      api.get(`/interfaces/${ctx.iface}/hosts${api.query({ page: s.page, per_page: s.per_page, sort: s.sort, order: s.order, filter: s.filter, q: s.q, os: s.os })}`),
       api.get(`/interfaces/${ctx.iface}`),
     ]);
     if (mine !== seq || !ctx.alive) return;   // parameters changed meanwhile
@@ -82,7 +84,7 @@ export async function mount(ctx) {
     card.dataset.total = String(doc.total);
     card.dataset.page = String(s.page);
     ctx.main.querySelector('#hosts-count').textContent =
-      `${fmt.count(doc.total)} ${s.filter ? `${s.filter} ` : ''}host${doc.total === 1 ? '' : 's'}${s.q ? ` matching “${s.q}”` : ''}`;
+      `${fmt.count(doc.total)} ${s.filter ? `${s.filter} ` : ''}host${doc.total === 1 ? '' : 's'}${s.q ? ` matching “${s.q}”` : ''}${s.os ? ` running ${s.os}` : ''}`;
   });
 
   return {
