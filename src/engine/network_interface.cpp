@@ -373,7 +373,7 @@ void NetworkInterface::finishInspection(Flow& f) {
   if (!f.inspection) return;
   if (f.app.app == 0) f.app = classifier_.giveUp(f.inspection);
   f.details = classifier_.details(f.inspection, f.app);
-  if (f.details) learnFromDetails(f);
+  if (f.details && config_.name_mode != enrich::NameMode::None) learnFromDetails(f);
   f.app = classifier_.toCurrentIds(f.inspection, f.app);
   f.app.confidence = classifier_.confidence(f.inspection);
   classifier_.end(f.inspection);

@@ -245,7 +245,7 @@ void NetworkInterface::learnFromDetails(Flow& f) {
         ++stats_.names.names_learned;
     }
   }
-  if (!det.user_agent.empty() && f.client_host != kNoHost && config_.name_mode != enrich::NameMode::None) {
+  if (!det.user_agent.empty() && f.client_host != kNoHost) {
     const OsType os = enrich::osFromUserAgent(det.user_agent);
     if (os != OsType::Unknown && namesOf(hosts_[f.client_host]).setOs(os, OsSource::UserAgent)) {
       ++stats_.names.os_learned;
