@@ -18,7 +18,9 @@
 #include "engine/snapshot.hpp"
 #include "web/web_server.hpp"
 #include "engine/network_interface.hpp"
+#include "enrich/host_keeper.hpp"
 #include "enrich/name_store.hpp"
+#include "store/kv_store.hpp"
 #include "enrich/resolver.hpp"
 
 namespace netlens {
@@ -44,6 +46,7 @@ struct Shared {
   std::unique_ptr<enrich::NameStore> name_store;  // aliases and resolved names across restarts
   enrich::AliasTable aliases;
   std::unique_ptr<enrich::ReverseResolver> resolver;  // -n local/all (or the preference)
+  std::unique_ptr<enrich::HostKeeper> keeper;  // purged local hosts, given back when they return
 };
 
 std::string formatBits(double bps) {
@@ -177,17 +180,27 @@ int runNetlens(const Options& opt) {
       merged.open(opt.dump_json, std::ios::binary | std::ios::trunc);
       if (!merged) throw std::runtime_error("cannot create " + opt.dump_json + ": " + std::strerror(errno));
     }
-    if (opt.web.enabled) {
-      // The embedded store of names; netlens works without it (nothing is kept then).
+    // What is kept across restarts: Redis with -r (retried while absent), else the embedded
+    // store under the data directory; netlens works without either (nothing is kept then).
+    std::unique_ptr<store::KvStore> kv;
+    if (!opt.redis.empty()) {
+      kv = store::openRedisKv(opt.redis);
+      if (!kv->status().available && !opt.quiet)
+        std::fprintf(stderr, "netlens: Redis %s unavailable (%s): going on without it, retrying\n", kv->status().where.c_str(),
+                     kv->status().last_error.c_str());
+    } else if (opt.web.enabled || !opt.web.options.data_dir.empty()) {
       const std::string dir = web::effectiveDataDir(opt.web.options.data_dir);
       try {
-        shared.name_store = std::make_unique<enrich::NameStore>(dir);
-        shared.aliases.replaceAll(shared.name_store->loadAliases());
+        kv = store::openSqliteKv(dir);
       } catch (const std::exception& e) {
         std::fprintf(stderr, "netlens: names store in %s unavailable, aliases and names are not kept: %s\n", dir.c_str(),
                      e.what());
-        shared.name_store.reset();
       }
+    }
+    if (kv) {
+      shared.name_store = std::make_unique<enrich::NameStore>(std::move(kv));
+      shared.aliases.replaceAll(shared.name_store->loadAliases());
+      shared.keeper = std::make_unique<enrich::HostKeeper>(shared.name_store.get(), 7 * 86400);
     }
     if (!opt.name_mode || *opt.name_mode != enrich::NameMode::None) {
       enrich::ResolverOptions ro;
@@ -217,6 +230,7 @@ int runNetlens(const Options& opt) {
           engineConfigFor(opt, run->source->name(), is_file, run->source->ownNetworks()));
       run->engine->setResolver(shared.resolver.get());
       run->engine->setAliases(&shared.aliases);
+      run->engine->setHostKeeper(shared.keeper.get());
       if (!opt.dump_json.empty()) {
         run->dump_path = opt.interfaces.size() == 1 ? opt.dump_json : opt.dump_json + ".part" + std::to_string(i);
         run->dump = std::make_unique<JsonDump>(run->dump_path);

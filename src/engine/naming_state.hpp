@@ -3,11 +3,13 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 
 #include "engine/network_interface.hpp"
 #include "enrich/address_names.hpp"
 #include "enrich/name_aggregates.hpp"
+#include "enrich/host_keeper.hpp"
 #include "enrich/resolver.hpp"
 
 namespace netlens {
@@ -32,6 +34,14 @@ struct NetworkInterface::Naming {
   static constexpr size_t kMaxPending = 4096;
   enrich::ReverseResolver* resolver = nullptr;
   const enrich::AliasTable* aliases = nullptr;
+
+  // Purged local hosts: saved, and asked for when a local host appears.
+  static constexpr size_t kMaxKeeperOps = 4096;
+  enrich::HostKeeper* keeper = nullptr;
+  std::shared_ptr<enrich::HostStates> restored = std::make_shared<enrich::HostStates>();
+  std::vector<std::tuple<IpAddress, uint16_t, enrich::HostState>> purged;
+  std::vector<std::pair<IpAddress, uint16_t>> returning;
+  std::vector<enrich::RestoredHost> restored_now;
   std::shared_ptr<enrich::ResolveResults> results = std::make_shared<enrich::ResolveResults>();
   std::vector<std::pair<IpAddress, uint16_t>> pending;
   std::vector<enrich::ResolveResult> answers;

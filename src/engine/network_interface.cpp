@@ -505,6 +505,7 @@ bool NetworkInterface::evictOneHost() {
       Host& h = hosts_[idx];
       if (h.active_flows != 0) continue;
       if (h.network != kNoNetwork) --networks_[h.network].hosts;
+      hostPurged(h);
       hosts_.erase(idx, h.key.hash());
       ++stats_.hosts.evicted;
       return true;
@@ -540,6 +541,7 @@ void NetworkInterface::expireHosts() {
         hosts_.touch(idx, list);  // in use: look again next time round (last_seen stays true)
       } else {
         if (h.network != kNoNetwork) --networks_[h.network].hosts;
+        hostPurged(h);
         hosts_.erase(idx, h.key.hash());
         ++stats_.hosts.expired;
       }

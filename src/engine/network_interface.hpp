@@ -25,6 +25,7 @@
 namespace netlens::enrich {
 class ReverseResolver;
 class NameAggregates;
+class HostKeeper;
 }
 
 namespace netlens {
@@ -125,6 +126,8 @@ class NetworkInterface {
   void setResolver(enrich::ReverseResolver* resolver);
   // Where the hosts' aliases are read from (summaries carry the current map).
   void setAliases(const enrich::AliasTable* aliases);
+  // Purged local hosts are saved through the keeper and given back when they return.
+  void setHostKeeper(enrich::HostKeeper* keeper);
   // Aggregations by DNS query name and server name, and operating systems seen (query side).
   const enrich::NameAggregates& nameAggregates() const;
   struct OsSeen {
@@ -194,6 +197,7 @@ class NetworkInterface {
   void learnOs(const IpAddress& ip, uint16_t vlan, enrich::OsType os, enrich::OsSource source);
   void nameNewHost(Host& h);
   void wantName(const Host& h);
+  void hostPurged(const Host& h);
   void serviceResolver();
   static bool isNamePort(uint16_t p) { return p == 53 || p == 5353 || p == 137 || p == 67 || p == 68; }
 

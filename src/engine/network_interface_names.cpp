@@ -52,6 +52,23 @@ void NetworkInterface::learnOs(const IpAddress& ip, uint16_t vlan, OsType os, Os
 void NetworkInterface::nameNewHost(Host& h) {
   if (const enrich::AddressNameEntry* e = naming_->cache.get(h.key.ip)) namesOf(h).set(e->source, e->name);
   wantName(h);
+  if (naming_->keeper && h.local && naming_->returning.size() < Naming::kMaxKeeperOps)
+    naming_->returning.emplace_back(h.key.ip, h.key.vlan);
+}
+
+void NetworkInterface::setHostKeeper(enrich::HostKeeper* keeper) { naming_->keeper = keeper; }
+
+void NetworkInterface::hostPurged(const Host& h) {
+  if (!naming_->keeper || !h.local || naming_->purged.size() >= Naming::kMaxKeeperOps) return;
+  enrich::HostState s;
+  s.first_seen_us = h.first_seen;
+  s.sent_packets = h.sent.packets;
+  s.sent_bytes = h.sent.bytes;
+  s.received_packets = h.received.packets;
+  s.received_bytes = h.received.bytes;
+  s.flows_as_client = h.flows_as_client;
+  s.flows_as_server = h.flows_as_server;
+  naming_->purged.emplace_back(h.key.ip, h.key.vlan, s);
 }
 
 const enrich::NameAggregates& NetworkInterface::nameAggregates() const { return naming_->aggregates; }
@@ -96,6 +113,27 @@ void NetworkInterface::wantName(const Host& h) {
 
 void NetworkInterface::serviceResolver() {
   Naming& n = *naming_;
+  if (n.keeper) {
+    for (const auto& [ip, vlan, s] : n.purged) n.keeper->save(config_.name, ip, vlan, s);
+    n.purged.clear();
+    for (const auto& [ip, vlan] : n.returning) n.keeper->load(config_.name, ip, vlan, n.restored);
+    n.returning.clear();
+    n.restored->drain(n.restored_now);
+    for (const enrich::RestoredHost& r : n.restored_now) {
+      const HostKey key{r.ip, r.vlan};
+      const uint32_t idx = hosts_.find(key, key.hash());
+      if (idx == HostTable::kNone) continue;
+      // What it had before it was purged comes on top of what it did since it came back.
+      Host& h = hosts_[idx];
+      if (r.state.first_seen_us && r.state.first_seen_us < h.first_seen) h.first_seen = r.state.first_seen_us;
+      h.sent.add(r.state.sent_packets, r.state.sent_bytes);
+      h.received.add(r.state.received_packets, r.state.received_bytes);
+      h.flows_as_client += uint32_t(r.state.flows_as_client);
+      h.flows_as_server += uint32_t(r.state.flows_as_server);
+      ++stats_.names.hosts_restored;
+    }
+    n.restored_now.clear();
+  }
   if (!n.resolver) return;
   // Handing over takes the pool's lock for a queue push each; the DNS is asked elsewhere.
   for (const auto& [ip, vlan] : n.pending) {
@@ -245,7 +283,9 @@ void NetworkInterface::learnFromDetails(Flow& f) {
         ++stats_.names.names_learned;
     }
   }
-  if (!det.user_agent.empty() && f.client_host != kNoHost) {
+  // A host whose OS is already known from its User-Agent (or better) is not asked again.
+  const Host* client = f.client_host == kNoHost ? nullptr : &hosts_[f.client_host];
+  if (!det.user_agent.empty() && client && (!client->names || client->names->os_source < OsSource::UserAgent)) {
     const OsType os = enrich::osFromUserAgent(det.user_agent);
     if (os != OsType::Unknown && namesOf(hosts_[f.client_host]).setOs(os, OsSource::UserAgent)) {
       ++stats_.names.os_learned;

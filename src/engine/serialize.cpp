@@ -203,7 +203,7 @@ void writeInterfaceJson(JsonWriter& w, const InterfaceSummary& iface) {
       .field("malformed", n.malformed).field("names_learned", n.names_learned).field("os_learned", n.os_learned)
       .field("cache_entries", n.cache_entries).field("cache_evicted", n.cache_evicted)
       .field("resolve_requested", n.resolve_requested).field("resolve_queue_full", n.resolve_queue_full)
-      .field("resolved", n.resolved).endObject();
+      .field("resolved", n.resolved).field("hosts_restored", n.hosts_restored).endObject();
   w.endObject();
 }
 

@@ -211,15 +211,12 @@ void registerNameRoutes(httplib::Server& s, const WebOptions& options, const std
       return send(res, apiError(400, "an alias has 1 to 64 bytes and no control characters"));
     if (aliases->size() >= enrich::AliasTable::kMaxAliases && !aliases->find(*aliases->current(), ip, vlan))
       return send(res, apiError(409, "too many aliases"));
-    try {
-      if (store) store->setAlias(ip, vlan, alias);
-    } catch (const std::exception& e) {
-      return send(res, apiError(500, std::string("cannot store the alias: ") + e.what()));
-    }
+    // Kept in the store when it is there (a Redis that is away: in memory until restart).
+    const bool stored = store && store->setAlias(ip, vlan, alias);
     aliases->set(ip, vlan, alias);
     ApiResult r;
     JsonWriter w(r.body);
-    w.beginObject().field("ip", ip.toString()).field("vlan", vlan).field("alias", alias).endObject();
+    w.beginObject().field("ip", ip.toString()).field("vlan", vlan).field("alias", alias).field("stored", stored).endObject();
     send(res, r);
   });
   s.Delete(R"(/api/v1/hosts/([^/]+)/alias)", [=](const httplib::Request& req, httplib::Response& res) {
@@ -227,11 +224,7 @@ void registerNameRoutes(httplib::Server& s, const WebOptions& options, const std
     IpAddress ip;
     uint16_t vlan;
     if (!target(req, res, ip, vlan)) return;
-    try {
-      if (store) store->removeAlias(ip, vlan);
-    } catch (const std::exception& e) {
-      return send(res, apiError(500, std::string("cannot remove the alias: ") + e.what()));
-    }
+    if (store) store->removeAlias(ip, vlan);
     if (!aliases->remove(ip, vlan)) return send(res, apiError(404, "host " + ip.toString() + " has no alias"));
     send(res, ApiResult{200, "{\"removed\":true}"});
   });

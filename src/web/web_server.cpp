@@ -12,6 +12,7 @@
 #include "core/json_writer.hpp"
 #include "netlens_version.hpp"
 #include "web/api_v1.hpp"
+#include "enrich/name_store.hpp"
 #include "web/names_api.hpp"
 #include "web/ntopng_compat.hpp"
 #include "web/openapi.hpp"
@@ -114,7 +115,16 @@ struct WebServer::Impl {
         }
         w.endObject();
       }
-      w.endArray().endObject();
+      w.endArray();
+      if (options.name_store) {
+        // Where names, aliases and purged hosts are kept (Redis may be away: then it says so).
+        const store::KvStatus st = options.name_store->status();
+        w.key("store").beginObject().field("backend", st.backend).field("where", st.where)
+            .field("available", st.available).field("failed_operations", st.failed_ops).field("reconnects", st.reconnects);
+        if (!st.last_error.empty()) w.field("last_error", st.last_error);
+        w.endObject();
+      }
+      w.endObject();
       send(res, r);
     });
     s.Get("/api/v1/interfaces", [this](const httplib::Request&, httplib::Response& res) {

@@ -35,8 +35,10 @@ for ((r = 1; r <= runs; r++)); do
   for v in "${variants[@]}"; do
     IFS=: read -r name exe extra <<<"$v"
     # shellcheck disable=SC2086
-    t=$( { /usr/bin/time -f "%U %S" taskset -c "$cpu" "$exe" "${args[@]}" $extra >/dev/null 2>/dev/null; } 2>&1 | tail -n1)
-    c=$(awk '{ printf "%.3f", $1 + $2 }' <<<"$t")
+    tf=$(mktemp)
+    /usr/bin/time -o "$tf" -f "%U %S" taskset -c "$cpu" "$exe" "${args[@]}" $extra >/dev/null 2>&1
+    c=$(tail -n1 "$tf" | awk '{ printf "%.3f", $1 + $2 }')
+    rm -f "$tf"
     echo "enrich-cost: run $r: $name: $c s cpu" >&2
     if [[ -z ${best[$name]:-} ]] || awk -v a="$c" -v b="${best[$name]}" 'BEGIN { exit !(a < b) }'; then best[$name]=$c; fi
   done
