@@ -188,7 +188,8 @@ int runNetlens(const Options& opt) {
       if (!kv->status().available && !opt.quiet)
         std::fprintf(stderr, "netlens: Redis %s unavailable (%s): going on without it, retrying\n", kv->status().where.c_str(),
                      kv->status().last_error.c_str());
-    } else if (opt.web.enabled || !opt.web.options.data_dir.empty()) {
+    } else if ((opt.web.enabled && !opt.web.options.disable_login) || !opt.web.options.data_dir.empty()) {
+      // (Without login and without -d, like the users database: nothing is written to disk.)
       const std::string dir = web::effectiveDataDir(opt.web.options.data_dir);
       try {
         kv = store::openSqliteKv(dir);

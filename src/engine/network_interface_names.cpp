@@ -247,15 +247,21 @@ void NetworkInterface::learnFromUdp(const DecodedPacket& d) {
 
 void NetworkInterface::learnFromDetails(Flow& f) {
   const FlowDetails& det = *f.details;
-  // The flow joins the aggregate of the DNS name it asked for, or of the server name it used.
-  if (!det.server_name.empty() && f.name_agg == UINT32_MAX) {
+  if (!det.server_name.empty()) {
     const bool dns = isProto(f.app, {NDPI_PROTOCOL_DNS});
-    const bool named = isProto(f.app, {NDPI_PROTOCOL_TLS, NDPI_PROTOCOL_QUIC, NDPI_PROTOCOL_DTLS, NDPI_PROTOCOL_HTTP,
-                                       NDPI_PROTOCOL_HTTP_CONNECT, NDPI_PROTOCOL_HTTP_PROXY});
-    if (dns || named) {
+    const bool tls = isProto(f.app, {NDPI_PROTOCOL_TLS, NDPI_PROTOCOL_QUIC, NDPI_PROTOCOL_DTLS});
+    const bool http = !tls && isProto(f.app, {NDPI_PROTOCOL_HTTP, NDPI_PROTOCOL_HTTP_CONNECT, NDPI_PROTOCOL_HTTP_PROXY});
+    std::string_view name = det.server_name;
+    // An HTTP Host header may carry a port.
+    if (http)
+      if (const size_t colon = name.rfind(':'); colon != std::string_view::npos && name.find(':') == colon)
+        name = name.substr(0, colon);
+    // An address where a name should be (HTTP to an IP, odd clients) names nothing.
+    const bool is_address = (tls || http) && !name.empty() && (name.front() == '[' || IpAddress::parse(name));
+    // The flow joins the aggregate of the DNS name it asked for, or of the server name it used.
+    if ((dns || tls || http) && !is_address && !name.empty() && f.name_agg == UINT32_MAX) {
       enrich::NameAggregates& aggs = naming_->aggregates;
-      const uint32_t idx = aggs.findOrCreate(dns ? enrich::NameKind::DnsQuery : enrich::NameKind::ServerName,
-                                             det.server_name, now_);
+      const uint32_t idx = aggs.findOrCreate(dns ? enrich::NameKind::DnsQuery : enrich::NameKind::ServerName, name, now_);
       if (idx != enrich::NameAggregates::kNone) {
         enrich::NameAggregate& a = aggs[idx];
         f.name_agg = idx;
@@ -268,20 +274,10 @@ void NetworkInterface::learnFromDetails(Flow& f) {
         if (!dns) a.noteHost(a.servers, f.server().ip);
       }
     }
-  }
-  if (!det.server_name.empty() && f.server_host != kNoHost) {
     // What the client asked the server for: the server answers to that name.
-    const bool tls = isProto(f.app, {NDPI_PROTOCOL_TLS, NDPI_PROTOCOL_QUIC, NDPI_PROTOCOL_DTLS});
-    const bool http = !tls && isProto(f.app, {NDPI_PROTOCOL_HTTP, NDPI_PROTOCOL_HTTP_CONNECT, NDPI_PROTOCOL_HTTP_PROXY});
-    if (tls || http) {
-      std::string_view name = det.server_name;
-      // An HTTP Host header may carry a port.
-      if (http)
-        if (const size_t colon = name.rfind(':'); colon != std::string_view::npos && name.find(':') == colon)
-          name = name.substr(0, colon);
-      if (namesOf(hosts_[f.server_host]).set(tls ? NameSource::TlsSni : NameSource::HttpHost, name))
-        ++stats_.names.names_learned;
-    }
+    if ((tls || http) && !is_address && !name.empty() && f.server_host != kNoHost &&
+        namesOf(hosts_[f.server_host]).set(tls ? NameSource::TlsSni : NameSource::HttpHost, name))
+      ++stats_.names.names_learned;
   }
   // A host whose OS is already known from its User-Agent (or better) is not asked again.
   const Host* client = f.client_host == kNoHost ? nullptr : &hosts_[f.client_host];

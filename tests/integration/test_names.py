@@ -81,6 +81,11 @@ def expected_servers(pcap, display_filter, fields):
         host = name[0]
         if fields == ("http.host",) and host.count(":") == 1:
             host = host.split(":")[0]
+        try:  # an address is not a name (netlens leaves those out)
+            ipaddress.ip_address(host.strip("[]"))
+            continue
+        except ValueError:
+            pass
         out.setdefault(norm(dst[-1]), set()).add(host)
     return out
 
