@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <sstream>
 
+#include "collect/zmq_keys.hpp"
 #include "netlens_version.hpp"
 
 namespace netlens {
@@ -74,6 +75,20 @@ ParseOutcome parseOptions(int argc, const char* const* argv) {
   app.add_option("-d,--data-dir", o.web.options.data_dir,
                  "Directory for netlens's own data: users, API tokens, preferences (default /var/lib/netlens for root, "
                  "else ~/.local/share/netlens)");
+  bool ts_on = false, ts_off = false;
+  std::string ts_tiers;
+  app.add_flag("--timeseries", ts_on, "Write time series and host activity maps also with --shutdown-when-done");
+  app.add_flag("--no-timeseries", ts_off, "Write no time series (RRD) and no host activity maps");
+  app.add_option("--timeseries-tiers", ts_tiers,
+                 "Retention tiers RESOLUTION:RETENTION,... fine to coarse (default 1:1d,60:30d,3600:100d,86400:365d; "
+                 "the first is each series' own step)");
+  app.add_option("--host-timeseries-step", o.timeseries.host_step, "Step of the local hosts' series in seconds: 300 (default) or 60")
+      ->check(CLI::IsMember({60u, 300u}));
+  app.add_option("--timeseries-queue", o.timeseries.queue_limit,
+                 "Most samples waiting for the time-series writer; more are dropped and counted (default 4000000)")
+      ->check(CLI::Range(size_t(1000), size_t(1'000'000'000)));
+  app.add_option("--activity-retention", o.timeseries.activity_keep_hours, "Hours of host activity maps kept on disk (default 168, at least 24)")
+      ->check(CLI::Range(24u, 24u * 3660));
   std::string name_mode;
   app.add_option("-n,--dns-mode", name_mode,
                  "Host names: 'decode' (default) learns them from DNS, mDNS, NetBIOS, DHCP, TLS and HTTP traffic; "
@@ -84,9 +99,14 @@ ParseOutcome parseOptions(int argc, const char* const* argv) {
   app.add_option("-r,--redis", o.redis,
                  "Keep the name cache, preferences and purged local hosts in Redis: HOST[:PORT][@DB] or a unix "
                  "socket path (default: an embedded store under the data directory)");
+  app.add_option("--geoip-dir", o.geoip_dir,
+                 "Directory of MaxMind DB (.mmdb) files for the country, city, coordinates and AS of every host: "
+                 "MaxMind's layout (GeoLite2-City/Country/ASN) or ip-location-db's flat one (default: the databases "
+                 "installed by scripts/install-geoip.sh, " NETLENS_DEFAULT_GEOIP_DIR ")");
   app.add_flag("-q,--quiet", o.quiet, "Print only errors");
   app.add_option("--status-interval", o.status_interval_s,
                  "Seconds between the one-line status of each interface printed on stderr (0: never; default 10)");
+  addFlowIoOptions(app, o.flow_io);
   app.footer(
       "Capture files use packet time as the clock; by default nothing expires on idle time while a file is read "
       "(a file is one analysis), unless a timeout option is given.\n"
@@ -100,6 +120,11 @@ ParseOutcome parseOptions(int argc, const char* const* argv) {
     // --help and --version exit 0; every usage error exits 2, like netlens's own checks.
     out.exit_code = app.exit(e, os, es) == 0 ? 0 : 2;
     out.output = os.str() + es.str();
+    return out;
+  }
+  if (o.flow_io.zmq_generate_keys) {
+    const auto [pub, sec] = generateCurveKeys();
+    out.output = "public key: " + pub + "\nsecret key: " + sec + "\n";
     return out;
   }
   for (const std::string& spec : local_nets) {
@@ -129,6 +154,18 @@ ParseOutcome parseOptions(int argc, const char* const* argv) {
   o.web.explicitly_requested = !http_spec.empty() || !https_spec.empty();
   o.web.enabled = !no_web && (o.web.explicitly_requested || !o.shutdown_when_done) &&
                   (o.web.options.http_port > 0 || o.web.options.https_port > 0);
+  if (!ts_tiers.empty()) {
+    std::string error;
+    auto tiers = store::parseTiers(ts_tiers, &error);
+    if (!tiers) {
+      out.exit_code = 2;
+      out.output = "netlens: --timeseries-tiers: " + error + "\n";
+      return out;
+    }
+    o.timeseries.tiers = *tiers;
+  }
+  // Like the web server: a one-shot analysis (--shutdown-when-done) writes no series unless asked.
+  o.timeseries.enabled = !ts_off && (ts_on || !ts_tiers.empty() || !o.shutdown_when_done || !o.web.options.data_dir.empty());
   if (!name_mode.empty()) {
     o.name_mode = enrich::parseNameMode(name_mode);
     if (!o.name_mode) {

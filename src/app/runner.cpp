@@ -21,7 +21,11 @@
 #include "enrich/host_keeper.hpp"
 #include "enrich/name_store.hpp"
 #include "store/kv_store.hpp"
+#include "store/series_sampler.hpp"
+#include "store/timeseries_store.hpp"
+#include "export/flow_export.hpp"
 #include "enrich/resolver.hpp"
+#include "enrich/enrichment.hpp"
 
 namespace netlens {
 
@@ -32,8 +36,10 @@ struct InterfaceRun {
   std::unique_ptr<PacketSource> source;
   std::unique_ptr<NetworkInterface> engine;
   std::unique_ptr<JsonDump> dump;
+  std::unique_ptr<store::SeriesSampler> series;  // feeds the time-series writer on each tick
   std::string dump_path;
   std::ifstream dump_part;  // several interfaces: this interface's document, read back to merge
+  std::vector<std::unique_ptr<ExportFeed>> export_feeds;  // one per exporter
   std::thread thread;
   std::atomic<bool> input_done{false};
   bool failed = false;
@@ -61,6 +67,14 @@ std::string formatBits(double bps) {
   return buf;
 }
 
+// The interface's collector and exporter counters (see IoCounter), from the packet thread.
+void updateIoCounters(InterfaceRun& run) {
+  std::vector<IoCounter> io;
+  run.source->ioCounters(io);
+  exportCounters(run.export_feeds, io);
+  run.engine->setIoCounters(std::move(io));
+}
+
 void printStatus(const NetworkInterface& iface, const char* when) {
   const InterfaceStats& s = iface.stats();
   uint64_t errors = 0;
@@ -72,6 +86,7 @@ void printStatus(const NetworkInterface& iface, const char* when) {
                formatBits(s.throughput.bps).c_str(), iface.activeFlows(), (unsigned long)s.flows.created,
                iface.activeHosts(), (unsigned long)errors,
                (unsigned long)(s.kernel_drops + s.interface_drops + s.engine_drops));
+  printExportStatus(iface.name(), s.io);
 }
 
 void packetLoop(InterfaceRun& run, Shared& shared, const Options& opt) {
@@ -90,6 +105,7 @@ void packetLoop(InterfaceRun& run, Shared& shared, const Options& opt) {
       // Between checks of drops, reloads and settings: 4096 packets, unless a reader waits.
       if (++since_check < 4096 && !run.snapshots.wanted()) continue;
     } else if (r == ReadResult::Records) {
+      if (!src.isFile()) iface.advanceClock(wallClockMicros());  // a collector's clock: wall time
       for (const FlowRecord& rec : src.records()) iface.processFlowRecord(rec);
       if (++since_check < 64 && !run.snapshots.wanted()) continue;
     } else if (r == ReadResult::Timeout) {
@@ -113,6 +129,7 @@ void packetLoop(InterfaceRun& run, Shared& shared, const Options& opt) {
     }
     const CaptureDrops d = src.drops();
     iface.setCaptureDrops(d.kernel, d.interface);
+    updateIoCounters(run);
     if (const uint64_t g = shared.reload_generation.load(); g != seen_reload) {
       seen_reload = g;
       iface.requestNdpiReload();
@@ -125,6 +142,7 @@ void packetLoop(InterfaceRun& run, Shared& shared, const Options& opt) {
   const CaptureDrops d = src.drops();
   iface.setCaptureDrops(d.kernel, d.interface);
   iface.finish();
+  updateIoCounters(run);
   run.input_done = true;
   kill(getpid(), SIGUSR1);  // wake the main thread: it may be time to stop
   if (!opt.quiet && src.isFile() && !opt.shutdown_when_done)
@@ -137,8 +155,9 @@ void packetLoop(InterfaceRun& run, Shared& shared, const Options& opt) {
     iface.serviceBackground();  // answers of the reverse resolver still arrive
     std::this_thread::sleep_for(std::chrono::milliseconds(3));
   }
-  if (!opt.quiet) printStatus(iface, " (end)");
   iface.shutdown();
+  updateIoCounters(run);
+  if (!opt.quiet) printStatus(iface, " (end)");
   if (run.dump) run.dump->finish(iface);
 }
 
@@ -172,9 +191,12 @@ int runNetlens(const Options& opt) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   Shared shared;
+  std::vector<std::unique_ptr<ExportWorker>> exporters;  // outlive the runs that feed them
   std::vector<std::unique_ptr<InterfaceRun>> runs;
   std::unique_ptr<web::WebServer> web_server;
+  std::unique_ptr<store::TimeseriesStore> timeseries;
   std::ofstream merged;  // several interfaces: the document, opened now as the single one is
+  std::shared_ptr<const Enrichment> enrichment;  // loaded once, shared by every interface
   try {
     if (opt.interfaces.size() > 1 && !opt.dump_json.empty()) {
       merged.open(opt.dump_json, std::ios::binary | std::ios::trunc);
@@ -203,6 +225,7 @@ int runNetlens(const Options& opt) {
       shared.aliases.replaceAll(shared.name_store->loadAliases());
       shared.keeper = std::make_unique<enrich::HostKeeper>(shared.name_store.get(), 7 * 86400);
     }
+    exporters = openExporters(opt.flow_io, opt.quiet);
     if (!opt.name_mode || *opt.name_mode != enrich::NameMode::None) {
       enrich::ResolverOptions ro;
       ro.server = opt.dns_server;
@@ -227,8 +250,11 @@ int runNetlens(const Options& opt) {
       auto run = std::make_unique<InterfaceRun>();
       run->source = openSource(opt.interfaces[i], opt);
       const bool is_file = run->source->isFile();
-      run->engine = std::make_unique<NetworkInterface>(
-          engineConfigFor(opt, run->source->name(), is_file, run->source->ownNetworks()));
+      EngineConfig config = engineConfigFor(opt, run->source->name(), is_file, run->source->ownNetworks());
+      if (!enrichment) enrichment = loadEnrichment(opt.geoip_dir, NETLENS_DEFAULT_IEEE_DATA_DIR, opt.quiet);
+      config.enrich = enrichment;
+      run->engine = std::make_unique<NetworkInterface>(std::move(config));
+      if (auto* c = dynamic_cast<const CollectorStatsProvider*>(run->source.get())) run->engine->setCollector(c);
       run->engine->setResolver(shared.resolver.get());
       run->engine->setAliases(&shared.aliases);
       run->engine->setHostKeeper(shared.keeper.get());
@@ -243,7 +269,24 @@ int runNetlens(const Options& opt) {
           if (!run->dump_part) throw std::runtime_error("cannot read back " + run->dump_path);
         }
       }
+      for (auto& e : exporters) {
+        run->export_feeds.push_back(std::make_unique<ExportFeed>(*e));
+        run->engine->addFlowExporter(run->export_feeds.back().get(), Micros(opt.flow_io.export_interval_s) * kMicrosPerSecond);
+      }
       runs.push_back(std::move(run));
+    }
+    if (opt.timeseries.enabled) {
+      store::TimeseriesConfig tc = opt.timeseries;
+      tc.dir = (opt.web.options.data_dir.empty() ? store::defaultDataDir() : opt.web.options.data_dir) + "/timeseries";
+      std::vector<std::string> names;
+      for (auto& r : runs) names.push_back(r->engine->name());
+      timeseries = std::make_unique<store::TimeseriesStore>(tc, names);
+      timeseries->start();
+      for (size_t i = 0; i < runs.size(); ++i) {
+        runs[i]->series = std::make_unique<store::SeriesSampler>(uint32_t(i), *timeseries, tc.host_step,
+                                                                runs[i]->source->isFile());
+        runs[i]->engine->addTickObserver(runs[i]->series.get());
+      }
     }
     if (opt.web.enabled) {
       std::vector<web::WebInterface> ifaces;
@@ -252,6 +295,7 @@ int runNetlens(const Options& opt) {
       wo.settings = &shared.settings;
       wo.aliases = &shared.aliases;
       wo.name_store = shared.name_store.get();
+      wo.timeseries = timeseries.get();
       web_server = std::make_unique<web::WebServer>(wo, std::move(ifaces));
       try {
         web_server->start();  // before -U: the ports may be privileged
@@ -281,6 +325,9 @@ int runNetlens(const Options& opt) {
     return 1;
   }
 
+  bool any_file = false;
+  for (auto& r : runs) any_file |= r->source->isFile();
+  if (any_file) waitForSubscribers(exporters, opt.flow_io.zmq_export_wait_s, opt.quiet);
   for (auto& r : runs) r->thread = std::thread(packetLoop, std::ref(*r), std::ref(shared), std::cref(opt));
 
   bool has_files = false;
@@ -305,7 +352,17 @@ int runNetlens(const Options& opt) {
   if (web_server) web_server->stop();
   shared.stop = true;
   for (auto& r : runs) r->thread.join();
+  if (timeseries) timeseries->stop();  // writes what is still queued
 
+  // The exporters send what is still queued (and wait for it to leave) before netlens ends.
+  if (!exporters.empty()) {
+    exporters.clear();
+    for (auto& r : runs) {
+      std::vector<IoCounter> io;
+      exportCounters(r->export_feeds, io, false);
+      if (!opt.quiet) printExportStatus(r->engine->name() + " (end)", io);
+    }
+  }
   int rc = 0;
   for (auto& r : runs) rc |= r->failed ? 1 : 0;
   if (runs.size() > 1 && !opt.dump_json.empty() && !mergeDumps(merged, runs)) {

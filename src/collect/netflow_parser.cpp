@@ -97,6 +97,9 @@ class ExportDecoder {
     // Top two bits: sampling mode; the other 14: the interval (0 when not sampled).
     const uint32_t interval = be16(22) & 0x3FFF;
     const uint32_t rate = interval == 0 ? 1 : interval;
+    r_.domain = source_id;
+    r_.sequence = be32(16);
+    r_.has_sequence = true;
     if (count == 0) return malformed("no records");
     if (!has(kV5HeaderLength, size_t(count) * kV5RecordLength)) return malformed("truncated records");
     for (size_t i = 0; i < count; ++i) {
@@ -139,6 +142,9 @@ class ExportDecoder {
     export_time_ = Micros(be32(8)) * kMicrosPerSecond;
     domain_ = be32(16);
     ipfix_ = false;
+    r_.domain = domain_;
+    r_.sequence = be32(12);
+    r_.has_sequence = true;
     sets(kV9HeaderLength, len_);
   }
 
@@ -151,6 +157,9 @@ class ExportDecoder {
     export_time_ = Micros(be32(4)) * kMicrosPerSecond;
     domain_ = be32(12);
     ipfix_ = true;
+    r_.domain = domain_;
+    r_.sequence = be32(8);
+    r_.has_sequence = true;
     sets(kIpfixHeaderLength, message_length);
   }
 
@@ -504,6 +513,13 @@ uint32_t NetflowParser::expireTemplates(Micros now) {
     }
   }
   return expired;
+}
+
+size_t NetflowParser::templateCount(const IpAddress& exporter) const {
+  size_t n = 0;
+  for (auto it = templates_.lower_bound(TemplateKey{exporter, 0, 0}); it != templates_.end() && it->first.exporter == exporter; ++it)
+    ++n;
+  return n;
 }
 
 uint32_t NetflowParser::samplingRate(const IpAddress& exporter, uint32_t domain) const {

@@ -38,6 +38,12 @@ struct ParseResult {
   uint32_t templates_dropped = 0;    // refused because the template table was full
   uint32_t templates_withdrawn = 0;  // IPFIX template withdrawals
   const char* error = nullptr;       // the first malformation's short reason
+  // The header's observation domain (IPFIX), source id (v9) or engine type/id (v5), and its
+  // sequence number: v5 counts flows, v9 datagrams, IPFIX data records (has_sequence false when
+  // the header could not be read).
+  uint32_t domain = 0;
+  uint32_t sequence = 0;
+  bool has_sequence = false;
 
   bool ok() const { return malformed == 0; }
 };
@@ -55,6 +61,7 @@ class NetflowParser {
   uint32_t expireTemplates(Micros now);
 
   size_t templateCount() const { return templates_.size(); }
+  size_t templateCount(const IpAddress& exporter) const;
   // The sampling rate an exporter's options data announced for a domain (1 when none).
   uint32_t samplingRate(const IpAddress& exporter, uint32_t domain) const;
 

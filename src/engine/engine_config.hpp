@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -8,6 +9,7 @@
 #include "decode/packet_decoder.hpp"
 #include "engine/ndpi_classifier.hpp"
 #include "enrich/name_config.hpp"
+#include "enrich/enrichment.hpp"
 
 namespace netlens {
 
@@ -38,6 +40,7 @@ struct EngineConfig {
   enrich::NameMode name_mode = enrich::NameMode::Decode;  // -n
   uint32_t max_cached_names = 65536;  // addresses named by traffic that are not hosts (yet)
   uint32_t max_name_aggregates = 65536;  // DNS query names + server names kept as entities
+  std::shared_ptr<const Enrichment> enrich;  // geolocation, ASN, MAC vendors (shared, read-only)
 };
 
 }  // namespace netlens

@@ -13,6 +13,7 @@
 #include "core/value_ptr.hpp"
 #include "engine/entry_table.hpp"
 #include "enrich/host_names.hpp"
+#include "engine/geo_aggregates.hpp"
 
 namespace netlens {
 
@@ -46,6 +47,7 @@ struct LocalHostStats {
   std::vector<std::pair<uint16_t, AppTraffic>> apps;  // by nDPI protocol, few per host
   std::unordered_map<IpAddress, PeerTraffic, IpAddressHash> peers;
   uint64_t peers_dropped = 0;  // peers not kept because the per-host bound was reached
+  uint32_t active_mark = 0;    // the tick in which the host was last listed as active
 
   AppTraffic& app(uint16_t id) {
     for (auto& [k, v] : apps)
@@ -70,6 +72,7 @@ struct Host {
   TrafficCounter received;
   ValuePtr<LocalHostStats> local_stats;
   ValuePtr<enrich::HostNames> names;  // names and OS guess, once one is learned
+  HostGeo geo;  // country, city, coordinates, AS: looked up once, when the host is created
 };
 
 }  // namespace netlens

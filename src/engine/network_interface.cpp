@@ -40,7 +40,8 @@ NetworkInterface::NetworkInterface(EngineConfig config)
     : config_(std::move(config)),
       classifier_(config_.ndpi),
       flows_(config_.lifecycle.max_flows),
-      hosts_(config_.lifecycle.max_hosts) {
+      hosts_(config_.lifecycle.max_hosts),
+      geo_(config_.enrich) {
   const LifecycleConfig& lc = config_.lifecycle;
   flow_idle_ = seconds(lc.flow_idle_s.value_or(60));
   tcp_closed_ = seconds(lc.tcp_closed_s.value_or(10));
@@ -84,9 +85,12 @@ InterfaceSummary NetworkInterface::summary() const {
   s.applications = apps_;
   s.networks = networks_;
   s.names = classifier_.names();
+  if (collector_) s.collector = collector_->collectorStats();
   s.stats.names.cache_entries = naming_->cache.size();
   s.stats.names.cache_evicted = naming_->cache.evicted();
   if (naming_->aliases) s.aliases = naming_->aliases->current();
+  s.enrich = config_.enrich;
+  s.geo_lookups = geo_.lookupStats();
   return s;
 }
 
@@ -169,8 +173,25 @@ void NetworkInterface::noteActivity(uint32_t idx, Flow& f) {
   }
 }
 
+namespace {
+// How far a record's times may stray from the collector's clock and still be the flow's: a
+// little ahead (clocks differ by a few seconds), and behind by up to an hour for the last packet
+// (exporters' active timeouts are at most that) and a day for the first (long flows).
+constexpr Micros kRecordFutureSkew = 10 * kMicrosPerSecond;
+constexpr Micros kRecordMaxAge = 3600 * kMicrosPerSecond;
+constexpr Micros kRecordMaxDuration = 86400 * kMicrosPerSecond;
+}  // namespace
+
 void NetworkInterface::processFlowRecord(const FlowRecord& r) {
-  advanceClock(r.last_switched > now_ ? r.last_switched : now_);
+  if (now_ == 0) advanceClock(r.last_switched ? r.last_switched : r.first_switched);
+  // The record's times where sane, else the clock's.
+  const bool last_sane = r.last_switched != 0 && r.last_switched <= now_ + kRecordFutureSkew &&
+                         r.last_switched + kRecordMaxAge >= now_;
+  const Micros last = last_sane ? r.last_switched : now_;
+  const Micros first = last_sane && r.first_switched != 0 && r.first_switched <= last &&
+                               last - r.first_switched <= kRecordMaxDuration
+                           ? r.first_switched
+                           : last;
   ++stats_.flow_records;
   if (r.ip_version == 0 || r.src_ip.empty() || r.dst_ip.empty()) {
     ++stats_.flow_records_invalid;
@@ -203,9 +224,11 @@ void NetworkInterface::processFlowRecord(const FlowRecord& r) {
     Flow& f = flows_[idx];
     classifier_.end(f.inspection);  // nDPI never sees these packets
     f.inspection = nullptr;
-    f.app = classifier_.guess(r.l4_proto, r.src_ip, r.src_port, r.dst_ip, r.dst_port);
+    const std::optional<AppProtocol> probe_app = probeApplication(r);
+    f.app = probe_app ? *probe_app : classifier_.guess(r.l4_proto, r.src_ip, r.src_port, r.dst_ip, r.dst_port);
     f.detection_final = true;
-    f.first_seen = r.first_switched ? r.first_switched : now_;
+    f.first_seen = first;
+    f.last_seen = last;
   }
   Flow& f = flows_[idx];
   const bool from_client = src_is_a == f.client_is_a;
@@ -213,15 +236,30 @@ void NetworkInterface::processFlowRecord(const FlowRecord& r) {
     if (t.empty()) return;
     dir.traffic.add(t);
     dir.tcp_flags |= flags;
-    if (dir.first_seen == 0 || (r.first_switched && r.first_switched < dir.first_seen))
-      dir.first_seen = r.first_switched ? r.first_switched : now_;
-    dir.last_seen = std::max(dir.last_seen, r.last_switched ? r.last_switched : now_);
+    if (dir.first_seen == 0 || first < dir.first_seen) dir.first_seen = first;
+    dir.last_seen = std::max(dir.last_seen, last);
   };
+  if (r.details) f.details = r.details;  // what the probe knows (server name, processes)
   account(from_client ? f.c2s : f.s2c, forward, r.tcp_flags);
   account(from_client ? f.s2c : f.c2s, reverse, 0);
-  if (r.first_switched && r.first_switched < f.first_seen) f.first_seen = r.first_switched;
-  f.last_seen = std::max(f.last_seen, r.last_switched ? r.last_switched : now_);
+  if (first < f.first_seen) f.first_seen = first;
+  f.last_seen = std::max(f.last_seen, last);
   noteActivity(idx, f);
+}
+
+std::optional<AppProtocol> NetworkInterface::probeApplication(const FlowRecord& r) {
+  if (r.has(FlowField::L7Name))
+    if (auto p = app_names_.find(classifier_.names(), r.l7_name)) return p;
+  if (r.has(FlowField::L7Ids)) {
+    // Numbers are nDPI's: right when the probe runs the same nDPI, checked to be in range.
+    const size_t n = classifier_.names()->protocols.size();
+    if (r.l7_master < n && r.l7_app < n) {
+      AppProtocol p{r.l7_master, r.l7_app};
+      p.category = classifier_.names()->protocolCategory(p.accounted());
+      return p;
+    }
+  }
+  return std::nullopt;
 }
 
 void NetworkInterface::updateTcp(Flow& f, FlowDirectionStats& dir, bool from_client, const DecodedPacket& d,
@@ -275,6 +313,10 @@ uint32_t NetworkInterface::createFlow(const FlowKey& key, uint64_t hash, bool sr
     return FlowTable::kNone;
   }
   const uint32_t idx = flows_.insert(key, hash, kFlowsActive);
+  if (!exporters_.empty()) {
+    if (idx >= export_marks_.size()) export_marks_.resize(size_t(idx) + 1 + export_marks_.size() / 2);
+    export_marks_[idx] = ExportMark{};
+  }
   Flow& f = flows_[idx];
   f.client_is_a = src_is_a;  // the side that sent the first packet started the flow
   f.id = ++stats_.flows.created;
@@ -299,6 +341,7 @@ uint32_t NetworkInterface::createFlow(const FlowKey& key, uint64_t hash, bool sr
     if (f.client_network == f.server_network) break;
   }
 
+  geo_.flowCreated(cli ? &cli->geo : nullptr, srv ? &srv->geo : nullptr);
   if (cli) ++cli->flows_as_client;
   if (srv) {
     // A host talking to itself is in the flow once: endFlow releases it once.
@@ -348,6 +391,7 @@ uint32_t NetworkInterface::findOrCreateHost(const IpAddress& ip, uint16_t vlan) 
     h.local_stats = std::make_unique<LocalHostStats>();
     ++networks_[net].hosts;
   }
+  geo_.hostCreated(h.geo, ip, now_);
   ++stats_.hosts.created;
   nameNewHost(h);
   return idx;
@@ -395,9 +439,14 @@ void NetworkInterface::rollUp(Flow& f) {
       Host& h = hosts_[idx];
       h.sent.add(sent);
       h.received.add(rcvd);
+      geo_.traffic(h.geo, sent, rcvd, f.last_seen);
       if (f.last_seen > h.last_seen) {
         if (h.last_seen / kMicrosPerSecond != f.last_seen / kMicrosPerSecond) hosts_.touch(idx, h.links.list);
         h.last_seen = f.last_seen;
+      }
+      if (h.local_stats && h.local_stats->active_mark != tick_seq_) {
+        h.local_stats->active_mark = tick_seq_;
+        active_local_hosts_.push_back(idx);
       }
       if (h.local_stats) {
         const Endpoint peer = idx == f.client_host ? f.server() : f.client();
@@ -438,6 +487,13 @@ void NetworkInterface::rollUp(Flow& f) {
     ++a.flows;
     f.app_accounted = true;
   }
+  if (geo_.enabled()) {
+    TrafficCounter t = a_c2s;
+    t.add(a_s2c);
+    const Host* cli = host(f.client_host);
+    const Host* srv = host(f.server_host);
+    geo_.appTraffic(cli ? &cli->geo : nullptr, srv ? &srv->geo : nullptr, id, t);
+  }
   if (config_.local_host_apps) {
     auto credit = [&](uint32_t idx, const TrafficCounter& sent, const TrafficCounter& rcvd) {
       if (idx == kNoHost || !hosts_[idx].local_stats) return;
@@ -467,6 +523,7 @@ void NetworkInterface::endFlow(uint32_t idx, FlowEndReason why) {
   Flow& f = flows_[idx];
   finishInspection(f);
   rollUp(f);
+  if (!exporters_.empty()) exportFlow(idx, f, true);
   for (FlowSink* s : sinks_) s->flowEnded(*this, f, why);
   for (int16_t n : {f.client_network, f.server_network}) {
     if (n == kNoNetwork) continue;
@@ -506,6 +563,7 @@ bool NetworkInterface::evictOneHost() {
       if (h.active_flows != 0) continue;
       if (h.network != kNoNetwork) --networks_[h.network].hosts;
       hostPurged(h);
+      geo_.hostRemoved(h.geo);
       hosts_.erase(idx, h.key.hash());
       ++stats_.hosts.evicted;
       return true;
@@ -542,6 +600,7 @@ void NetworkInterface::expireHosts() {
       } else {
         if (h.network != kNoNetwork) --networks_[h.network].hosts;
         hostPurged(h);
+        geo_.hostRemoved(h.geo);
         hosts_.erase(idx, h.key.hash());
         ++stats_.hosts.expired;
       }
@@ -556,7 +615,8 @@ void NetworkInterface::advanceClock(Micros now) {
   if (now < now_) return;
   now_ = now;
   if (next_tick_ == 0) {
-    next_tick_ = now_ + kMicrosPerSecond;
+    // Ticks fall on whole seconds, so that a tick closes exactly one second of traffic.
+    next_tick_ = (now_ / kMicrosPerSecond + 1) * kMicrosPerSecond;
     last_tick_ = now_;
     return;
   }
@@ -573,12 +633,15 @@ void NetworkInterface::tick() {
     stats_.throughput.pps = double(delta.packets) / secs;
   }
   traffic_at_last_tick_ = stats_.received;
+  // Every packet since the last tick was in the second of the last tick: observers see it whole.
+  notifyTick(uint32_t(last_tick_ / kMicrosPerSecond), uint32_t(now_ / kMicrosPerSecond), false);
   last_tick_ = now_;
-  next_tick_ = now_ + kMicrosPerSecond;
+  next_tick_ = (now_ / kMicrosPerSecond + 1) * kMicrosPerSecond;
   if (config_.expire_idle) {
     expireFlows();
     expireHosts();
   }
+  if (!exporters_.empty()) exportSlice();
   serviceResolver();
   std::string error;
   std::vector<uint16_t> remap;
@@ -590,11 +653,66 @@ void NetworkInterface::tick() {
   }
 }
 
+void NetworkInterface::notifyTick(uint32_t second, uint32_t now_second, bool final) {
+  if (!tick_observers_.empty()) {
+    // An entry may have been evicted and reused since it was listed: keep live local hosts only.
+    std::erase_if(active_local_hosts_, [&](uint32_t idx) { return !hosts_[idx].links.in_use || !hosts_[idx].local_stats; });
+    const TickInfo info{second, now_second, active_local_hosts_, final};
+    for (TickObserver* o : tick_observers_) o->secondEnded(*this, info);
+  }
+  active_local_hosts_.clear();
+  ++tick_seq_;
+}
+
+uint32_t NetworkInterface::activeLocalHosts() const {
+  uint32_t n = 0;
+  for (const NetworkStats& net : networks_) n += net.hosts;
+  return n;
+}
+
+// ---- export ------------------------------------------------------------------------------
+
+void NetworkInterface::addFlowExporter(FlowExporter* exporter, Micros interval) {
+  exporters_.push_back(exporter);
+  export_interval_ = export_interval_ ? std::min(export_interval_, interval) : interval;
+  if (export_marks_.size() < flows_.highWater()) export_marks_.resize(flows_.highWater());
+}
+
+void NetworkInterface::exportFlow(uint32_t idx, const Flow& f, bool ended) {
+  ExportMark& m = export_marks_[idx];
+  FlowDelta d{f.c2s.traffic - m.c2s, f.s2c.traffic - m.s2c, ended};
+  if (d.c2s.empty() && d.s2c.empty()) return;  // nothing new (an idle flow, or ended unchanged)
+  m.c2s = f.c2s.traffic;
+  m.s2c = f.s2c.traffic;
+  for (FlowExporter* e : exporters_) e->exportFlow(*this, f, d);
+}
+
+void NetworkInterface::exportSlice() {
+  // Each tick (a second) walks 1/interval of the table: every flow is looked at once per interval,
+  // and a tick's cost stays proportional to the table's size over the interval.
+  const uint32_t high = flows_.highWater();
+  if (high > 0) {
+    // high / seconds slots a tick, the remainder carried over: each slot once per interval.
+    const uint64_t seconds = std::max<uint64_t>(1, export_interval_ / kMicrosPerSecond);
+    export_carry_ += high;
+    uint32_t budget = uint32_t(std::min<uint64_t>(high, export_carry_ / seconds));
+    export_carry_ %= seconds;
+    if (export_cursor_ >= high) export_cursor_ = 0;
+    for (; budget > 0; --budget) {
+      const uint32_t idx = export_cursor_;
+      export_cursor_ = export_cursor_ + 1 >= high ? 0 : export_cursor_ + 1;
+      if (flows_.inUse(idx) && flows_[idx].detection_final) exportFlow(idx, flows_[idx], false);
+    }
+  }
+  for (FlowExporter* e : exporters_) e->flush();
+}
+
 void NetworkInterface::moveToNewProtocolIds(const std::vector<uint16_t>& remap) {
   auto to = [&](uint16_t id) { return id < remap.size() ? remap[id] : id; };
   bool moved = false;
   for (uint16_t id = 0; id < remap.size(); ++id) moved |= remap[id] != id;
   if (!moved) return;
+  geo_.remapApps(to);
   std::vector<AppStats> old;
   old.swap(apps_);
   apps_.resize(classifier_.numProtocols());
@@ -627,9 +745,11 @@ void NetworkInterface::moveToNewProtocolIds(const std::vector<uint16_t>& remap) 
 void NetworkInterface::shutdown() {
   finish();
   // Every flow ends here: hand each to the sinks, then drop the table in one go.
-  flows_.forEach([&](uint32_t, Flow& f) {
+  flows_.forEach([&](uint32_t idx, Flow& f) {
+    if (!exporters_.empty()) exportFlow(idx, f, true);
     for (FlowSink* s : sinks_) s->flowEnded(*this, f, FlowEndReason::Shutdown);
   });
+  for (FlowExporter* e : exporters_) e->flush();
   flows_.clear();
   hosts_.forEach([](uint32_t, Host& h) { h.active_flows = 0; });
   for (NetworkStats& n : networks_) n.active_flows = 0;
@@ -641,6 +761,11 @@ void NetworkInterface::finish() {
     rollUp(f);
   });
   dirty_.clear();
+  // The last second with traffic ends here (observers ignore a second they have already seen).
+  if (next_tick_ != 0) {
+    const uint32_t second = uint32_t(last_tick_ / kMicrosPerSecond);
+    notifyTick(second, second + 1, true);
+  }
 }
 
 }  // namespace netlens

@@ -1,5 +1,7 @@
 #include "engine/serialize.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 namespace netlens {
@@ -74,6 +76,53 @@ void writeNameAggregateJson(JsonWriter& w, const enrich::NameAggregate& a) {
   w.endObject();
 }
 
+double geoDegrees(float v) { return std::round(double(v) * 1e5) / 1e5; }  // about a metre
+
+void writeHostGeoJson(JsonWriter& w, const GeoInfo& g, const InterfaceSummary& iface) {
+  if (g.hasCountry()) w.field("country", std::string_view(g.country, 2));
+  const GeoDatabases* db = iface.enrich ? iface.enrich->geo.get() : nullptr;
+  if (db && !g.city.empty()) w.field("city", db->text(g.city));
+  if (g.has_location) w.field("latitude", geoDegrees(g.latitude)).field("longitude", geoDegrees(g.longitude));
+  if (g.asn) {
+    w.field("asn", g.asn);
+    if (db && !g.as_name.empty()) w.field("as_name", db->text(g.as_name));
+  }
+}
+
+namespace {
+
+void writeGeoTotals(JsonWriter& w, const GeoEntityTotals& t, const InterfaceSummary& iface) {
+  w.field("hosts", t.hosts).field("hosts_seen", t.hosts_seen).field("flows", t.flows);
+  writeTraffic(w, "sent", t.sent);
+  writeTraffic(w, "received", t.received);
+  w.field("bytes", t.bytes());
+  w.key("first_seen").fixed6(t.first_seen).key("last_seen").fixed6(t.last_seen);
+  std::vector<std::pair<uint16_t, TrafficCounter>> apps = t.apps;
+  std::sort(apps.begin(), apps.end(), [](const auto& a, const auto& b) { return a.second.bytes > b.second.bytes; });
+  w.key("applications").beginArray();
+  for (const auto& [id, c] : apps)
+    w.beginObject().field("name", iface.names->protocol(id)).field("packets", c.packets).field("bytes", c.bytes).endObject();
+  w.endArray();
+}
+
+}  // namespace
+
+void writeAsJson(JsonWriter& w, const AsStats& a, const InterfaceSummary& iface) {
+  w.beginObject().field("asn", a.asn);
+  const GeoDatabases* db = iface.enrich ? iface.enrich->geo.get() : nullptr;
+  w.field("name", db ? db->text(a.name) : std::string_view());
+  writeGeoTotals(w, a.totals, iface);
+  w.endObject();
+}
+
+void writeCountryJson(JsonWriter& w, const CountryStats& c, const InterfaceSummary& iface) {
+  w.beginObject().field("country", std::string_view(c.code, 2));
+  const GeoDatabases* db = iface.enrich ? iface.enrich->geo.get() : nullptr;
+  if (db && !c.name.empty()) w.field("name", db->text(c.name));
+  writeGeoTotals(w, c.totals, iface);
+  w.endObject();
+}
+
 void writeFlowJson(JsonWriter& w, const Flow& f, const NameTable& names) {
   const Endpoint cli = f.client(), srv = f.server();
   char ip[48];
@@ -120,6 +169,11 @@ void writeFlowJson(JsonWriter& w, const Flow& f, const NameTable& names) {
     if (!d->ja3_server.empty()) w.field("ja3_server", d->ja3_server);
     if (!d->info.empty()) w.field("info", d->info);
     if (d->risk) w.field("risk", d->risk).field("risk_score", d->risk_score);
+    // Processes, when a probe reported them (nProbe agent mode).
+    for (const auto& [key, p] : {std::pair{"client_process", &d->client_process}, std::pair{"server_process", &d->server_process}}) {
+      if (!p->known()) continue;
+      w.key(key).beginObject().field("pid", p->pid).field("name", p->name).field("uid", p->uid).field("user", p->user).endObject();
+    }
   }
   w.endObject();
 }
@@ -141,8 +195,12 @@ void writeHostJson(JsonWriter& w, const Host& h, const InterfaceSummary& iface) 
   if (iface.aliases)
     if (auto it = iface.aliases->find(enrich::AliasKey{h.key.ip, h.key.vlan}); it != iface.aliases->end())
       w.field("alias", it->second);
+  writeHostGeoJson(w, h.geo.info, iface);
   if (const LocalHostStats* l = h.local_stats.get()) {
     if (l->has_mac) writeMac(w, "mac", l->mac);
+    if (l->has_mac && iface.enrich) {
+      if (const std::string_view v = iface.enrich->oui->vendor(l->mac); !v.empty()) w.field("mac_vendor", v);
+    }
     w.key("applications").beginArray();
     for (const auto& [id, t] : l->apps) {
       w.beginObject().field("name", iface.names->protocol(id));
@@ -197,6 +255,14 @@ void writeInterfaceJson(JsonWriter& w, const InterfaceSummary& iface) {
   w.field("ndpi_reloads", iface.ndpi_reloads);
   w.field("ndpi_reload_failures", s.ndpi_reload_failures);
   if (s.flow_records) w.field("flow_records", s.flow_records).field("flow_records_invalid", s.flow_records_invalid);
+  if (iface.collector) writeCollectorJson(w.key("collector"), *iface.collector);
+  // Collector and exporter counters, one object per group ("zmq_collector": {...}, ...).
+  for (size_t i = 0; i < s.io.size();) {
+    const std::string_view group = s.io[i].group;
+    w.key(group).beginObject();
+    for (; i < s.io.size() && s.io[i].group == group; ++i) w.field(s.io[i].name, s.io[i].value);
+    w.endObject();
+  }
   const enrich::NameStats& n = s.names;
   w.key("names").beginObject().field("dns_responses", n.dns_responses).field("mdns_messages", n.mdns_messages)
       .field("netbios_messages", n.netbios_messages).field("dhcp_messages", n.dhcp_messages)
@@ -204,6 +270,10 @@ void writeInterfaceJson(JsonWriter& w, const InterfaceSummary& iface) {
       .field("cache_entries", n.cache_entries).field("cache_evicted", n.cache_evicted)
       .field("resolve_requested", n.resolve_requested).field("resolve_queue_full", n.resolve_queue_full)
       .field("resolved", n.resolved).field("hosts_restored", n.hosts_restored).endObject();
+  if (const GeoLookupStats& g = iface.geo_lookups; g.lookups) {
+    w.key("geolocation").beginObject().field("lookups", g.lookups).field("located", g.located).field("with_asn", g.with_asn);
+    w.field("cache_hits", g.cache_hits).field("prefix_hits", g.prefix_hits).field("lookup_ns", g.nanoseconds).endObject();
+  }
   w.endObject();
 }
 
@@ -230,6 +300,62 @@ void writeNetworksJson(JsonWriter& w, const InterfaceSummary& iface) {
     w.field("hosts", n.hosts).field("active_flows", n.active_flows).field("flows", n.flows).endObject();
   }
   w.endArray();
+}
+
+void writeCollectorJson(JsonWriter& w, const CollectorStats& c) {
+  char ip[48];
+  w.beginObject();
+  w.field("kind", c.kind).field("listen", c.listen);
+  w.field("datagrams", c.datagrams).field("bytes", c.bytes).field("socket_drops", c.socket_drops);
+  w.field("malformed_datagrams", c.malformed).field("receive_buffer_bytes", c.receive_buffer);
+  w.field("exporters_not_kept", c.exporters_not_kept);
+  w.key("exporters").beginArray();
+  for (const ExporterStats& e : c.exporters) {
+    w.beginObject();
+    w.field("address", std::string_view(ip, e.address.format(ip)));
+    w.key("domains").beginArray();
+    for (uint32_t d : e.domains) w.value(d);
+    w.endArray();
+    w.key("versions").beginArray();
+    for (uint16_t v : e.versions) w.value(uint32_t(v));
+    w.endArray();
+    w.field("datagrams", e.datagrams).field("flows", e.flows).field("packets", e.packets).field("bytes", e.bytes);
+    if (c.kind == "sflow") {
+      w.field("counter_samples", e.counter_samples).field("skipped_records", e.skipped_records);
+    } else {
+      w.field("option_records", e.option_records).field("templates", e.templates);
+      w.field("templates_learned", e.templates_learned).field("template_errors", e.template_errors);
+      w.field("unknown_template_sets", e.unknown_template_sets);
+    }
+    w.field("malformed_datagrams", e.malformed);
+    if (!e.last_error.empty()) w.field("last_error", e.last_error);
+    w.field("lost_flows", e.lost_flows).field("lost_datagrams", e.lost_datagrams);
+    w.field("sequence_resets", e.sequence_resets);
+    w.key("first_seen").fixed6(e.first_seen).key("last_seen").fixed6(e.last_seen);
+    w.endObject();
+  }
+  w.endArray();
+  if (c.kind == "sflow") {
+    w.key("interfaces").beginArray();
+    for (const AgentInterfaceCounters& i : c.interfaces) {
+      w.beginObject();
+      w.field("agent", std::string_view(ip, i.agent.format(ip))).field("if_index", i.if_index);
+      w.field("if_type", i.if_type).field("if_speed", i.if_speed).field("if_direction", i.if_direction);
+      w.field("admin_up", (i.if_status & 1) != 0).field("oper_up", (i.if_status & 2) != 0);
+      w.key("in").beginObject().field("octets", i.in_octets).field("unicast", i.in_ucast)
+          .field("multicast", i.in_multicast).field("broadcast", i.in_broadcast).field("discards", i.in_discards)
+          .field("errors", i.in_errors).field("unknown_protos", i.in_unknown_protos).endObject();
+      w.key("out").beginObject().field("octets", i.out_octets).field("unicast", i.out_ucast)
+          .field("multicast", i.out_multicast).field("broadcast", i.out_broadcast).field("discards", i.out_discards)
+          .field("errors", i.out_errors).endObject();
+      w.field("promiscuous", i.promiscuous);
+      w.key("last_seen").fixed6(i.last_seen);
+      w.endObject();
+    }
+    w.endArray();
+    w.field("interfaces_not_kept", c.interfaces_not_kept);
+  }
+  w.endObject();
 }
 
 }  // namespace netlens

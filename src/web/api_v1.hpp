@@ -40,6 +40,8 @@ ApiResult apiFlow(const QueryView& s, const std::string& id, const Visibility& v
 ApiResult apiApplications(const QueryView& s);
 ApiResult apiL4Protocols(const QueryView& s);
 ApiResult apiNetworks(const QueryView& s);
+// A flow collector's exporters (sFlow: agents and their interface counters).
+ApiResult apiExporters(const NamedSnapshot& iface);
 ApiResult apiTopTalkers(const QueryView& s, const Params& p, const Visibility& v);
 
 }  // namespace netlens::web

@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "core/json_writer.hpp"
+#include "store/timeseries_config.hpp"
 
 namespace netlens::web {
 
@@ -88,7 +89,7 @@ bool isPage(const std::string& path) {
 bool isPublic(const httplib::Request& req) {
   const std::string& p = req.path;
   if (p == "/login.html" || p == "/api/v1/login") return true;
-  if (p.compare(0, 5, "/api/") == 0 || p.compare(0, 5, "/lua/") == 0) return false;  // APIs
+  if (p.compare(0, 5, "/api/") == 0 || p.compare(0, 5, "/lua/") == 0 || p == "/metrics") return false;  // APIs
   return !isPage(p);
 }
 
@@ -188,12 +189,8 @@ WebAuth::WebAuth(const WebOptions& options) : disabled_(options.disable_login), 
 }
 
 std::string effectiveDataDir(const std::string& configured) {
-  if (!configured.empty()) return configured;
   // Like a system service when run as root; in the user's own data directory otherwise.
-  const char* home = std::getenv("HOME");
-  const char* xdg = std::getenv("XDG_DATA_HOME");
-  if (geteuid() == 0 || !home) return "/var/lib/netlens";
-  return (xdg && *xdg ? std::string(xdg) : std::string(home) + "/.local/share") + "/netlens";
+  return configured.empty() ? store::defaultDataDir() : configured;
 }
 
 RuntimeSettings WebAuth::storedSettings() {

@@ -11,9 +11,12 @@
 
 #include "core/json_writer.hpp"
 #include "netlens_version.hpp"
+#include "web/api_timeseries.hpp"
 #include "web/api_v1.hpp"
 #include "enrich/name_store.hpp"
 #include "web/names_api.hpp"
+#include "web/metrics.hpp"
+#include "web/api_geo.hpp"
 #include "web/ntopng_compat.hpp"
 #include "web/openapi.hpp"
 #include "web/web_auth.hpp"
@@ -166,11 +169,44 @@ struct WebServer::Impl {
       int id = -1;
       if (auto snap = snapshot(req, res, id)) send(res, apiNetworks(viewOf(*snap)));
     });
+    s.Get(R"(/api/v1/interfaces/(\d+)/exporters)", [this](const httplib::Request& req, httplib::Response& res) {
+      int id = -1;
+      if (auto snap = snapshot(req, res, id)) send(res, apiExporters({id, snap}));
+    });
     s.Get(R"(/api/v1/interfaces/(\d+)/top_talkers)", [this](const httplib::Request& req, httplib::Response& res) {
       query(req, res, false, true, [p = req.params](const QueryView& v, const Visibility& vis) { return apiTopTalkers(v, p, vis); });
     });
+    // Prometheus scrapes this (authenticated like the API: Basic or a Bearer API token).
+    s.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+      std::vector<std::pair<std::string, std::shared_ptr<const InterfaceSnapshot>>> all;
+      for (const WebInterface& i : interfaces)
+        if (WebAuth::current().user.canSeeInterface(i.name)) all.emplace_back(i.name, i.snapshots->summary());
+      const ProcessFacts facts{double(wallClockMicros() - started) / double(kMicrosPerSecond), residentBytes()};
+      res.set_content(prometheusMetrics(all, facts), "text/plain; version=0.0.4; charset=utf-8");
+    });
+    // Autonomous systems, countries and the geo map (src/web/api_geo.cpp).
+    s.Get(R"(/api/v1/interfaces/(\d+)/asns)", [this](const httplib::Request& req, httplib::Response& res) {
+      query(req, res, false, true, [p = req.params](const QueryView& v, const Visibility& vis) { return apiAsns(v, p, vis); });
+    });
+    s.Get(R"(/api/v1/interfaces/(\d+)/asns/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
+      query(req, res, false, true, [a = std::string(req.matches[2])](const QueryView& v, const Visibility& vis) {
+        return apiAsn(v, a, vis);
+      });
+    });
+    s.Get(R"(/api/v1/interfaces/(\d+)/countries)", [this](const httplib::Request& req, httplib::Response& res) {
+      query(req, res, false, true, [p = req.params](const QueryView& v, const Visibility& vis) { return apiCountries(v, p, vis); });
+    });
+    s.Get(R"(/api/v1/interfaces/(\d+)/countries/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
+      query(req, res, false, true, [c = std::string(req.matches[2])](const QueryView& v, const Visibility& vis) {
+        return apiCountry(v, c, vis);
+      });
+    });
+    s.Get(R"(/api/v1/interfaces/(\d+)/geomap)", [this](const httplib::Request& req, httplib::Response& res) {
+      query(req, res, true, true, [p = req.params](const QueryView& v, const Visibility& vis) { return apiGeoMap(v, p, vis); });
+    });
     registerNtopngCompat(s, interfaces, started);
     registerNameRoutes(s, options, interfaces);
+    registerTimeseriesRoutes(s, interfaces, options.timeseries);
     s.Get("/api/v1/openapi.json", [](const httplib::Request&, httplib::Response& res) {
       res.set_content(openApiDocument(), "application/json");
     });

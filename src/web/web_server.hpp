@@ -14,6 +14,10 @@ class AliasTable;
 class NameStore;
 }
 
+namespace netlens::store {
+class TimeseriesStore;
+}
+
 namespace netlens::web {
 
 struct WebOptions {
@@ -28,6 +32,7 @@ struct WebOptions {
   SettingsChannel* settings = nullptr;  // where changed preferences go (the packet threads)
   enrich::AliasTable* aliases = nullptr;  // host aliases (PUT/DELETE /api/v1/hosts/{ip}/alias)
   enrich::NameStore* name_store = nullptr;  // where aliases are kept across restarts
+  const store::TimeseriesStore* timeseries = nullptr;  // time series and activity maps (none: 404)
   int threads = 8;
 };
 

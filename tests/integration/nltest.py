@@ -47,6 +47,8 @@ def main(body, description):
     start = time.monotonic()
     tmp = tempfile.mkdtemp(prefix="netlens-integ-")
     os.chmod(tmp, 0o755)
+    # netlens's default data directory (time series) inside the test's own directory.
+    os.environ.setdefault("NETLENS_DATA_DIR", os.path.join(tmp, "netlens-data"))
     try:
         body(args, tmp)
     except Skip as e:
@@ -359,3 +361,57 @@ def udp_flow(doc, port):
         if f["l4_proto"] == 17 and {f["client_port"], f["server_port"]} == {port, port + 1}:
             return f
     return None
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that nobody listens on right now."""
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http(method, url, body=None, headers=None, expect=200):
+    """One HTTP request; returns (decoded JSON or raw bytes, headers). Fails on another status."""
+    import gzip
+    import urllib.error
+    import urllib.request
+    h = dict(headers or {})
+    data = None
+    if body is not None:
+        data = json.dumps(body).encode()
+        h["Content-Type"] = "application/json"
+    req = urllib.request.Request(url, data=data, headers=h, method=method)
+    try:
+        with urllib.request.urlopen(req, timeout=20) as r:
+            status, text, hdrs = r.status, r.read(), r.headers
+    except urllib.error.HTTPError as e:
+        status, text, hdrs = e.code, e.read(), e.headers
+    if hdrs.get("Content-Encoding") == "gzip":
+        text = gzip.decompress(text)
+    if status != expect:
+        raise Failure(f"{method} {url}: expected HTTP {expect}, got {status}: {text[:300]!r}")
+    if "json" in (hdrs.get("Content-Type") or ""):
+        return (json.loads(text) if text else None), hdrs
+    return text, hdrs
+
+
+def wait_for(what, probe, timeout=20, interval=0.2):
+    """Calls probe() until it returns something true (exceptions count as not yet)."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        try:
+            v = probe()
+            if v:
+                return v
+        except (OSError, Failure) as e:
+            last = e
+        time.sleep(interval)
+    raise Failure(f"{what}: not within {timeout} s" + (f" ({last})" if last else ""))
+
+
+def basic(user, password):
+    """An HTTP Basic Authorization header."""
+    import base64
+    return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}

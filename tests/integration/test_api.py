@@ -4,23 +4,13 @@ totals equal the capture's (the same run's --dump-json), paging and sorting happ
 server and return the right rows (also with 100,000 hosts), bad parameters get 400 with a JSON
 error, unknown things 404, large answers are gzip-compressed, and the OpenAPI document lists
 every route."""
-import gzip
 import json
 import os
-import socket
 import struct
 import time
-import urllib.error
-import urllib.request
 
 import nltest
-from nltest import Failure, check, check_eq
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from nltest import Failure, check, check_eq, free_port, http
 
 
 class Api:
@@ -28,17 +18,7 @@ class Api:
         self.base = f"http://127.0.0.1:{port}"
 
     def get(self, path, expect=200, headers=None):
-        req = urllib.request.Request(self.base + path, headers=headers or {})
-        try:
-            with urllib.request.urlopen(req, timeout=10) as r:
-                status, body, hdrs = r.status, r.read(), r.headers
-        except urllib.error.HTTPError as e:
-            status, body, hdrs = e.code, e.read(), e.headers
-        if hdrs.get("Content-Encoding") == "gzip":
-            body = gzip.decompress(body)
-        if status != expect:
-            raise Failure(f"GET {path}: expected HTTP {expect}, got {status}: {body[:300]!r}")
-        return json.loads(body), hdrs
+        return http("GET", self.base + path, headers=headers, expect=expect)
 
     def wait(self, timeout=15):
         deadline = time.monotonic() + timeout

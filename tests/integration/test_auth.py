@@ -5,7 +5,6 @@ first; sessions use an HttpOnly SameSite cookie and every state-changing request
 CSRF token; HTTP Basic and API tokens work (and revoked tokens do not); a viewer limited to a
 network sees only its hosts and flows and cannot administer; failed logins are rate-limited;
 users and preferences survive a restart (same -d)."""
-import base64
 import json
 import os
 import time
@@ -13,6 +12,7 @@ import urllib.error
 import urllib.request
 
 import nltest
+from nltest import basic
 from nltest import Failure, check, check_eq
 from test_api import free_port
 
@@ -62,10 +62,6 @@ class Client:
 
     def put(self, path, body, expect=200):
         return self.call("PUT", path, body, {"X-CSRF-Token": self.csrf} if self.csrf else {}, expect)
-
-
-def basic(user, password):
-    return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
 
 
 def wait_up(port, timeout=20):

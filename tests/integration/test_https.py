@@ -40,7 +40,7 @@ def body(args, tmp):
                 time.sleep(0.1)
         check(doc["must_change_password"], "login over HTTPS works (verified against the test's certificate)")
         check("Secure" in cookie and "HttpOnly" in cookie, "the session cookie is Secure over HTTPS", cookie)
-        basic = {"Authorization": "Basic " + __import__("base64").b64encode(b"admin:admin").decode()}
+        basic = nltest.basic("admin", "admin")
         req = urllib.request.Request(f"https://127.0.0.1:{port}/api/v1/me", headers=basic)
         with urllib.request.urlopen(req, context=ctx, timeout=10) as r:
             check_eq(json.loads(r.read())["user"], "admin", "the API answers over HTTPS")

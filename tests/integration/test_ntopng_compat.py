@@ -6,7 +6,6 @@ ntopng 5.2.1's scripts build), every recorded key present with the same JSON typ
 the values equal netlens's own /api/v1 answers of the same run; paging works; bad requests get
 ntopng's error envelope and HTTP status without harming netlens; a viewer limited to a network or
 to other interfaces sees only what it may."""
-import base64
 import json
 import os
 import time
@@ -14,6 +13,7 @@ import urllib.error
 import urllib.request
 
 import nltest
+from nltest import basic
 from nltest import Failure, check, check_eq
 from test_api import Api, free_port
 
@@ -323,10 +323,6 @@ def compatibility(args, recorded):
         check(proc.poll() is None, "netlens still running after the bad requests")
     finally:
         nltest.kill_quietly(proc)
-
-
-def basic(user, password):
-    return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
 
 
 def restricted_viewers(args, tmp):

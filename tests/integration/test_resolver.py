@@ -90,8 +90,14 @@ def body(args, tmp):
                          f"-n {mode}: the hosts search finds them by name, sorted by name")
                 check(all(h["name_source"] == "resolver" or h["names"].get("resolver") for h in doc["hosts"]),
                       f"-n {mode}: the name's source is the resolver")
-                iface, _ = api.get("/api/v1/interfaces/0")
-                names = iface["interface"]["names"]
+                # The interface summary is a snapshot at most a second old: wait for it.
+                names = {}
+                deadline = time.monotonic() + 5
+                while time.monotonic() < deadline:
+                    names = api.get("/api/v1/interfaces/0")[0]["interface"]["names"]
+                    if names["resolve_requested"] >= len(want) and names["resolved"] >= len(want):
+                        break
+                    time.sleep(0.3)
                 check(names["resolve_requested"] >= len(want) and names["resolved"] >= len(want),
                       f"-n {mode}: asked {names['resolve_requested']}, named {names['resolved']}")
             finally:

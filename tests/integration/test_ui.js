@@ -29,7 +29,7 @@ const SHOTS = process.env.NETLENS_UI_SCREENSHOTS || '';
 const PCAP = path.join(SHARED, 'pcaps/1kxun.pcap');
 const WAIT = 10000;
 
-let proc, base, context, profile, hasLogin;
+let proc, base, context, profile, hasLogin, dataDir;
 const errors = [];   // JS errors of every page: [where, message]
 
 function freePort() {
@@ -104,8 +104,11 @@ before(async () => {
   const noLogin = /--disable-login/.test(help.stdout + help.stderr) ? ['--disable-login'] : [];
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
+  // netlens's data (time series) in a directory of the test's own.
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'netlens-ui-data-'));
   proc = spawn(NETLENS, ['-q', '-i', PCAP, '-m', '192.168.0.0/16', '-w', `127.0.0.1:${port}`,
-    '--web-root', path.join(repo, 'web'), ...noLogin], { stdio: ['ignore', 'inherit', 'inherit'] });
+    '--web-root', path.join(repo, 'web'), ...noLogin], { stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, NETLENS_DATA_DIR: dataDir } });
   // Up, and the whole capture read (two equal answers in a row).
   let last = -1;
   for (let i = 0; ; i++) {
@@ -136,6 +139,7 @@ after(async () => {
     await new Promise((r) => { proc.once('exit', r); setTimeout(r, 5000); });
   }
   if (profile) fs.rmSync(profile, { recursive: true, force: true });
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
 test('dashboard: the chart gets points, counters and top talkers match the API', async () => {
@@ -609,7 +613,7 @@ test('names: hosts by name, DNS names, server names, operating systems and a hos
   await expectTexts(page, '#os-card tbody tr td:first-child a', osRows.map((o) => o.os), 'operating systems');
   await shot(page, 'os');
   // An alias on the host details page (login disabled: every caller administers).
-  const ip = named[0].ip;
+  const ip = (named.find((h) => h.local) || named[0]).ip;
   await page.goto(`${base}/#/host/${encodeURIComponent(ip)}`);
   await page.waitForSelector('#host-alias:not([hidden])', { timeout: WAIT });
   await page.fill('#host-alias-input', 'ui-alias');
@@ -620,10 +624,136 @@ test('names: hosts by name, DNS names, server names, operating systems and a hos
   await page.click('#host-alias-remove');
   await page.waitForSelector('#host-alias-value', { state: 'detached', timeout: WAIT });
   assert.equal((await api(`/interfaces/0/hosts/${encodeURIComponent(ip)}?flows=0`)).host.alias, undefined, 'removed');
+  // A remote host has no time series: its history chart's request answers 404 (not this test's subject).
+  const noSeries = (m) => /status of 404 .*\/api\/v1\/timeseries\?entity=host/.test(m);
+  for (let i = errors.length - 1; i >= 0; i--) if (errors[i][0] === 'names' && noSeries(errors[i][1])) errors.splice(i, 1);
   assert.deepEqual(pageErrors('names'), []);
   await page.close();
 });
 
+test('history charts: points as the API, drag to zoom, zoom out; stacked applications; activity timelines', async () => {
+  const page = await open('#/interface', 'history');
+  const el = '#if-history';
+  const points = () => page.$eval(el, (e) => Number(e.dataset.points || 0));
+  const range = () => page.$eval(el, (e) => [Number(e.dataset.from), Number(e.dataset.to)]);
+  await page.waitForFunction((sel) => Number(document.querySelector(sel)?.dataset.points) > 0, el, { timeout: WAIT });
+  const [from, to] = await range();
+  const doc = await api(`/timeseries?entity=interface:0&metric=bytes&from=${from}&to=${to}`);
+  assert.equal(await points(), doc.points.filter((p) => p[1] != null).length, 'the chart has the API\'s points');
+  assert.ok(await page.$(`${el} .hist-plot canvas`), 'the chart is drawn');
+  await expectText(page, `${el} [data-k=total] b`, fmt.bytes(doc.summary.total), 'the summary line shows the total');
+  await expectText(page, `${el} [data-k=max] b`, fmt.bps(doc.summary.max.value * 8), 'the summary line shows the maximum');
+  await shot(page, 'history');
+  // Drag across the middle of the data: the range narrows to the selection.
+  const first = doc.points.find((p) => p[1] != null)[0], last = doc.points.filter((p) => p[1] != null).pop()[0];
+  const box = await page.locator(`${el} .u-over`).boundingBox();
+  const x = (t) => box.x + ((t - from) / (to - from)) * box.width;
+  const a = first + (last - first) * 0.25, b = first + (last - first) * 0.75;
+  await page.mouse.move(x(a), box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(x(b), box.y + box.height / 2, { steps: 8 });
+  await page.mouse.up();
+  await page.waitForFunction(([sel, f, t]) => {
+    const e = document.querySelector(sel);
+    return Number(e.dataset.from) > f && Number(e.dataset.to) < t;
+  }, [el, from, to], { timeout: WAIT });
+  const [zf, zt] = await range();
+  const slack = 2 + 3 * (to - from) / box.width;   // a few pixels
+  assert.ok(Math.abs(zf - a) <= slack && Math.abs(zt - b) <= slack, `zoomed to the selection: ${zf}-${zt}, dragged ${a}-${b}`);
+  const zoomed = await api(`/timeseries?entity=interface:0&metric=bytes&from=${zf}&to=${zt}`);
+  await page.waitForFunction(([sel, n]) => Number(document.querySelector(sel).dataset.points) === n, [el, zoomed.points.filter((p) => p[1] != null).length], { timeout: WAIT });
+  await shot(page, 'history-zoomed');
+  await page.click(`${el} .hist-out`);
+  await page.waitForFunction(([sel, f, t]) => {
+    const e = document.querySelector(sel);
+    return Number(e.dataset.from) === f && Number(e.dataset.to) === t;
+  }, [el, from, to], { timeout: WAIT });
+  // A range button: 5 minutes ending at the newest data.
+  await page.click(`${el} [data-span="300"]`);
+  await page.waitForFunction((sel) => {
+    const e = document.querySelector(sel);
+    return Number(e.dataset.to) - Number(e.dataset.from) === 300;
+  }, el, { timeout: WAIT });
+  await page.close();
+
+  // Dashboard: the stacked applications chart has the applications of the API's stacked answer.
+  const dash = await open('#/dashboard', 'history-dashboard');
+  await dash.waitForFunction(() => Number(document.querySelector('#dash-apps-history')?.dataset.series) > 0, null, { timeout: WAIT });
+  const [df, dt] = await dash.$eval('#dash-apps-history', (e) => [Number(e.dataset.from), Number(e.dataset.to)]);
+  const stacked = await api(`/timeseries?entity=interface:0&metric=app:*&top=8&from=${df}&to=${dt}`);
+  assert.equal(await dash.$eval('#dash-apps-history', (e) => Number(e.dataset.series)), stacked.series.length, 'one band per application');
+  await dash.close();
+
+  // Live Host Activities: one row per active local host, its active seconds as the API's.
+  const act = await open('#/activity', 'activity');
+  await act.waitForFunction(() => document.querySelectorAll('.act-row').length > 0, null, { timeout: WAIT });
+  const rows = await act.$$eval('.act-row', (els) => els.map((e) => [e.dataset.host, Number(e.dataset.active)]));
+  const top = rows[0];
+  const iface = (await api('/interfaces/0')).interface;
+  const end = Math.floor(iface.last_packet);
+  const one = await api(`/interfaces/0/activity?hosts=${encodeURIComponent(top[0])}&from=${end - 299}&to=${end}`);
+  assert.equal(top[1], one.hosts[0].active_seconds, 'the timeline shows the host\'s active seconds');
+  assert.ok(rows.every(([h]) => h.startsWith('192.168.')), 'only local hosts have an activity map');
+  await shot(act, 'activity');
+  await act.close();
+
+  // Host details: its own history and activity.
+  const host = await open(`#/host/${encodeURIComponent(top[0])}`, 'history-host');
+  await host.waitForFunction(() => Number(document.querySelector('#host-history')?.dataset.points) > 0, null, { timeout: WAIT });
+  await host.waitForFunction(() => Number(document.querySelector('#host-activity .act-row')?.dataset.active) > 0, null, { timeout: WAIT });
+  await shot(host, 'history-host');
+  await host.close();
+});
+
 test('no page logged a JavaScript error', () => {
   assert.deepEqual(errors, []);
+});
+
+test('geolocation: geo map renders countries and host markers; ASN and country pages, hosts drill-down, dashboard top ASNs match the API', async (t) => {
+  const first = await api('/interfaces/0/asns?per_page=1');
+  if (first.total === 0) { t.skip('no GeoIP database installed (scripts/install-geoip.sh)'); return; }
+  const page = await open('#/geomap', 'geo');
+  const map = await api('/interfaces/0/geomap?hosts=500&flows=300');
+  assert.ok(map.hosts.length > 0, 'the capture has located hosts');
+  // Every country of world-atlas is drawn; the ones with hosts are marked.
+  await page.waitForFunction(() => document.querySelectorAll('#geomap path.country').length > 150, null, { timeout: WAIT });
+  await page.waitForFunction((n) => Number(document.querySelector('#geomap')?.dataset.hosts) === n, map.hosts.length, { timeout: WAIT });
+  const markers = await texts(page, '#geomap circle.host', 'data-ip');
+  assert.deepEqual(markers.slice().sort(), map.hosts.map((h) => h.ip).sort(), 'one marker per located host');
+  const seen = await page.$$eval('#geomap path.country.seen', (els) => els.length);
+  assert.ok(seen >= 1, `countries with hosts are shaded (${seen})`);
+  // Local hosts (private addresses) drawn at a home position: their flows to located hosts show.
+  await page.fill('#map-home', '25.03, 121.56');
+  await page.dispatchEvent('#map-home', 'change');
+  const homeMap = await api('/interfaces/0/geomap?hosts=500&flows=300&home=25.03,121.56');
+  assert.ok(homeMap.flows.length > 0, 'flows between local hosts at home and located hosts');
+  await page.waitForFunction((n) => Number(document.querySelector('#geomap')?.dataset.flows) === n, homeMap.flows.length, { timeout: WAIT });
+  assert.equal((await page.$$('#geomap path.flow')).length, homeMap.flows.length, 'one arc per flow');
+  assert.ok((await page.$$('#geomap circle.host.home')).length > 0, 'local hosts drawn at home');
+  await shot(page, 'geomap');
+
+  await page.goto(`${base}/#/asns`);
+  const asns = await api('/interfaces/0/asns');
+  await expectTexts(page, '#geo-card tbody tr td:first-child a.asn', asns.asns.map((a) => `AS${a.asn}`), 'ASNs by traffic');
+  await shot(page, 'asns');
+
+  // Drill-down: the hosts of the largest AS.
+  const top = asns.asns[0];
+  await page.click(`#geo-card tbody tr[data-key="${top.asn}"] td:nth-child(2) a`);
+  const hosts = await api(`/interfaces/0/hosts?asn=${top.asn}`);
+  await page.waitForFunction((n) => document.querySelector('#hosts-card')?.dataset.total === String(n), hosts.total, { timeout: WAIT });
+  await expectTexts(page, HOST_IPS, hosts.hosts.map((h) => h.ip), `hosts of AS${top.asn}`);
+  assert.equal(hosts.total, top.hosts, 'the AS counts its hosts');
+  await page.goto(`${base}/#/countries`);
+  const countries = await api('/interfaces/0/countries');
+  await expectTexts(page, '#geo-card tbody tr', countries.countries.map((c) => c.country), 'countries by traffic', 'data-key');
+  await shot(page, 'countries');
+
+  await page.goto(`${base}/#/dashboard`);
+  const dashAs = await api('/interfaces/0/asns?sort=bytes&per_page=8');
+  await expectTexts(page, '#dash-asns tbody tr td:first-child a.asn', dashAs.asns.map((a) => `AS${a.asn}`), 'dashboard top ASNs');
+  const senders = await api('/interfaces/0/hosts?sort=sent&per_page=8');
+  await expectTexts(page, '#dash-senders tbody tr td:first-child a', senders.hosts.map((h) => h.ip), 'dashboard top senders');
+  assert.deepEqual(pageErrors('geo'), []);
+  await page.close();
 });

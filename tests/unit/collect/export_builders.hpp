@@ -30,14 +30,14 @@ struct V5Flow {
 
 inline Bytes v5Datagram(const std::vector<V5Flow>& flows, uint32_t uptime_ms, uint32_t unix_secs,
                         uint32_t unix_nsecs = 0, uint16_t sampling = 0, uint8_t engine_type = 0,
-                        uint8_t engine_id = 0) {
+                        uint8_t engine_id = 0, uint32_t flow_sequence = 7) {
   Bytes b;
   put16(b, 5);
   put16(b, uint16_t(flows.size()));
   put32(b, uptime_ms);
   put32(b, unix_secs);
   put32(b, unix_nsecs);
-  put32(b, 7);  // flow sequence
+  put32(b, flow_sequence);
   put8(b, engine_type);
   put8(b, engine_id);
   put16(b, sampling);
@@ -127,24 +127,25 @@ inline Bytes ipfixOptionsTemplateRecord(uint16_t id, const std::vector<Field>& s
 }
 
 inline Bytes v9Datagram(const std::vector<Bytes>& flowsets, uint32_t uptime_ms, uint32_t unix_secs,
-                        uint32_t source_id, uint16_t count = 1) {
+                        uint32_t source_id, uint16_t count = 1, uint32_t sequence = 42) {
   Bytes b;
   put16(b, 9);
   put16(b, count);
   put32(b, uptime_ms);
   put32(b, unix_secs);
-  put32(b, 42);  // sequence
+  put32(b, sequence);
   put32(b, source_id);
   for (const Bytes& s : flowsets) append(b, s);
   return b;
 }
 
-inline Bytes ipfixMessage(const std::vector<Bytes>& sets, uint32_t export_secs, uint32_t domain) {
+inline Bytes ipfixMessage(const std::vector<Bytes>& sets, uint32_t export_secs, uint32_t domain,
+                          uint32_t sequence = 42) {
   Bytes b;
   put16(b, 10);
   put16(b, 0);  // length, below
   put32(b, export_secs);
-  put32(b, 42);  // sequence
+  put32(b, sequence);
   put32(b, domain);
   for (const Bytes& s : sets) append(b, s);
   b[2] = uint8_t(b.size() >> 8);

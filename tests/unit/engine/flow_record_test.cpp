@@ -81,5 +81,43 @@ TEST(EngineFlowRecords, RecordsOfOneFlowAddUpAndBadOnesAreCounted) {
   EXPECT_EQ(countFlows(iface), 1u);
 }
 
+// A collector's clock is wall time; exporters' clocks may be wrong (softflowd replaying an old
+// capture stamps its flows with the capture's times). Such records count all the same, at the
+// collector's time; sane record times stay the flow's.
+TEST(EngineFlowRecords, BogusRecordTimesCountAtTheCollectorsClock) {
+  NetworkInterface iface(engineConfig());
+  iface.advanceClock(at(100));
+  FlowRecord old_record = record("10.0.0.1", 1000, "10.0.0.2", 80, 6, 3, 300, 0, 0);
+  old_record.first_switched = kT0 - Micros(15) * 365 * 86400 * kMicrosPerSecond;  // 15 years ago
+  old_record.last_switched = old_record.first_switched + 2 * kMicrosPerSecond;
+  iface.processFlowRecord(old_record);
+  iface.processFlowRecord(record("10.0.0.3", 1000, "10.0.0.4", 53, 17, 1, 70, 5000, 5001));          // future
+  iface.processFlowRecord(record("10.0.0.5", 1000, "10.0.0.6", 443, 6, 9, 900, 40, 99));             // sane
+  const Flow* old_flow = findFlow(iface, "10.0.0.2", 80, 6);
+  ASSERT_NE(old_flow, nullptr);
+  EXPECT_EQ(old_flow->c2s.traffic.packets, 3u);
+  EXPECT_EQ(old_flow->first_seen, at(100));
+  EXPECT_EQ(old_flow->last_seen, at(100));
+  const Flow* future = findFlow(iface, "10.0.0.4", 53, 17);
+  ASSERT_NE(future, nullptr);
+  EXPECT_EQ(future->first_seen, at(100));
+  EXPECT_EQ(future->last_seen, at(100));
+  const Flow* sane = findFlow(iface, "10.0.0.6", 443, 6);
+  ASSERT_NE(sane, nullptr);
+  EXPECT_EQ(sane->first_seen, at(40));
+  EXPECT_EQ(sane->last_seen, at(99));
+  EXPECT_EQ(sane->c2s.first_seen, at(40));
+
+  // The clock does not jump to the future record's time: nothing expires early, and the old
+  // record's flow lives like one seen now.
+  iface.advanceClock(at(130));
+  EXPECT_EQ(countFlows(iface), 3u);
+  EXPECT_EQ(iface.now(), at(130));
+  iface.advanceClock(at(161));  // idle timeout 60 s after the clock's 100 s
+  EXPECT_EQ(countFlows(iface), 0u);
+  EXPECT_EQ(iface.stats().flows.expired, 3u);
+  EXPECT_EQ(sumApplications(iface).traffic.packets, 3u + 1u + 9u);
+}
+
 }  // namespace
 }  // namespace netlens

@@ -3,7 +3,9 @@
 import * as api from '../api.js';
 import * as fmt from '../format.js';
 import { ThroughputChart } from '../chart.js';
+import { HistoryChart } from '../history.js';
 import { html, render, tiles, breakdown, shareBar, hostLink, badge, DataTable } from '../ui.js';
+import { asLink, countryLink } from '../geo.js';
 
 export async function mount(ctx) {
   ctx.title = 'Dashboard';
@@ -15,15 +17,28 @@ export async function mount(ctx) {
       <h2>Throughput <span class="now" id="dash-rate"></span></h2>
       <div class="chart" id="dash-chart" aria-label="Throughput of the last five minutes"></div>
     </section>
+    <section class="card hist" id="dash-history"></section>
+    <section class="card hist" id="dash-apps-history"></section>
     <div class="grid2">
       <section class="card"><h2>Top talkers <a class="more" href="#/hosts?sort=bytes">all hosts ›</a></h2><div id="dash-talkers"></div></section>
       <section class="card"><h2>Top applications <a class="more" href="#/applications">all applications ›</a></h2><div id="dash-apps"></div></section>
       <section class="card"><h2>Top local hosts <a class="more" href="#/hosts?filter=local">local hosts ›</a></h2><div id="dash-local"></div></section>
       <section class="card"><h2>Top remote hosts <a class="more" href="#/hosts?filter=remote">remote hosts ›</a></h2><div id="dash-remote"></div></section>
+      <section class="card"><h2>Top ASNs <a class="more" href="#/asns">all ASNs ›</a></h2><div id="dash-asns"></div></section>
+      <section class="card"><h2>Top senders <a class="more" href="#/hosts?sort=sent">all hosts ›</a></h2><div id="dash-senders"></div></section>
     </div>`);
 
   const chart = new ThroughputChart(ctx.main.querySelector('#dash-chart'));
   ctx.onDispose(() => chart.destroy());
+  const history = new HistoryChart(ctx.main.querySelector('#dash-history'), {
+    title: 'Traffic history', entity: `interface:${id}`, span: 3600,
+    metrics: [{ metric: 'bytes', label: 'Throughput' }, { metric: 'packets', label: 'Packets' }],
+  });
+  const appHistory = new HistoryChart(ctx.main.querySelector('#dash-apps-history'), {
+    title: 'Applications', entity: `interface:${id}`, span: 3600, refreshMs: 30000,
+    metrics: [{ metric: 'app:*', label: 'Applications (stacked)' }],
+  });
+  ctx.onDispose(() => { history.destroy(); appHistory.destroy(); });
 
   const hostCols = [
     { label: 'Host', render: (h) => hostLink(h.ip) },
@@ -48,6 +63,27 @@ export async function mount(ctx) {
   ctx.main.querySelector('#dash-apps').append(apps.el);
   ctx.main.querySelector('#dash-local').append(local.el);
   ctx.main.querySelector('#dash-remote').append(remote.el);
+  let asTotal = 0;
+  const asns = new DataTable({
+    empty: 'No AS yet (see --geoip-dir).',
+    columns: [
+      { label: 'AS', render: (a) => asLink(a.asn, a.name) },
+      { label: 'Hosts', cls: 'num', render: (a) => html`<a href="#/hosts?asn=${a.asn}">${fmt.count(a.hosts)}</a>` },
+      { label: 'Share', cls: 'bar', render: (a) => shareBar(a.bytes, asTotal) },
+      { label: 'Traffic', cls: 'num', render: (a) => fmt.bytes(a.bytes) },
+    ],
+  });
+  const senders = new DataTable({
+    empty: 'No hosts yet.',
+    columns: [
+      { label: 'Host', render: (h) => hostLink(h.ip) },
+      { label: '', cls: 'narrow', render: (h) => badge(h.local) },
+      { label: 'Country', render: (h) => countryLink(h.country) },
+      { label: 'Sent', cls: 'num', render: (h) => fmt.bytes(h.sent.bytes) },
+    ],
+  });
+  ctx.main.querySelector('#dash-asns').append(asns.el);
+  ctx.main.querySelector('#dash-senders').append(senders.el);
 
   const tilesEl = ctx.main.querySelector('#dash-tiles');
   const rateEl = ctx.main.querySelector('#dash-rate');
@@ -84,6 +120,14 @@ export async function mount(ctx) {
       apps.setRows(top.applications);
       local.setRows(loc.hosts);
       remote.setRows(rem.hosts);
+      const [topAs, topSent] = await Promise.all([
+        api.get(`/interfaces/${id}/asns?sort=bytes&per_page=8`),
+        api.get(`/interfaces/${id}/hosts?sort=sent&per_page=8`),
+      ]);
+      if (!ctx.alive) return;
+      asTotal = i.bytes;
+      asns.setRows(topAs.asns);
+      senders.setRows(topSent.hosts);
     }
   });
 }

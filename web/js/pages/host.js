@@ -3,6 +3,8 @@ import * as api from '../api.js';
 import * as fmt from '../format.js';
 import { html, render, facts, tiles, breakdown, shareBar, hostLink, badge, DataTable, downloadJson } from '../ui.js';
 import { flowsView, readFlowParams } from './flows.js';
+import { HistoryChart, drawActivity } from '../history.js';
+import { countryLink, asLink, countryName } from '../geo.js';
 
 export async function mount(ctx) {
   const ip = ctx.args[0] || '';
@@ -30,9 +32,39 @@ export async function mount(ctx) {
         <section class="card"><h2>Applications</h2><div id="host-apps"></div></section>
         <section class="card"><h2>Peers <span class="subtitle" id="host-peers-count"></span></h2><div id="host-peers"></div></section>
       </div>
+      <section class="card hist" id="host-history"></section>
+      <section class="card" id="host-activity-card"><div class="hist-head"><h2>Activity</h2>
+        <span class="hist-ranges" role="group" aria-label="Activity range">${[['5 min', 300], ['1 h', 3600], ['1 day', 86400]].map(([l, s]) => html`<button type="button" class="chip" data-aspan="${s}">${l}</button>`)}</span></div>
+        <div id="host-activity" class="act-rows"></div></section>
       <section class="card"><h2>Flows</h2><div id="host-flows"></div></section>
     </div>`);
   const $ = (sel) => ctx.main.querySelector(sel);
+  const hostKey = vlan && vlan !== '0' ? `${ip}@${vlan}` : ip;
+  const history = new HistoryChart($('#host-history'), {
+    title: 'History', entity: `host:${ctx.iface}/${hostKey}`, span: 3600, refreshMs: 30000,
+    empty: 'No stored series for this host (series are kept for local hosts, one point every 5 minutes).',
+    metrics: [
+      { metric: 'bytes', label: 'Traffic' }, { metric: 'bytes_sent', label: 'Sent' }, { metric: 'bytes_rcvd', label: 'Received' },
+      { metric: 'packets', label: 'Packets' }, { metric: 'flows', label: 'Active flows' }, { metric: 'app:*', label: 'Applications (stacked)' },
+    ],
+  });
+  ctx.onDispose(() => history.destroy());
+  let activitySpan = 3600;
+  const markActivity = () => { for (const b of ctx.main.querySelectorAll('[data-aspan]')) b.classList.toggle('active', Number(b.dataset.aspan) === activitySpan); };
+  for (const b of ctx.main.querySelectorAll('[data-aspan]')) b.addEventListener('click', () => { activitySpan = Number(b.dataset.aspan); markActivity(); activityLoop.refresh(); });
+  markActivity();
+  const activityLoop = ctx.every(5000, async () => {
+    const iface = (await api.get(`/interfaces/${ctx.iface}`)).interface;
+    const to = Math.floor(iface.last_packet || Date.now() / 1000), from = to - activitySpan + 1;
+    let doc;
+    try {
+      doc = await api.get(`/interfaces/${ctx.iface}/activity${api.query({ hosts: hostKey, from, to })}`);
+    } catch (e) {
+      if (e instanceof api.ApiError) { render($('#host-activity'), html`<p class="dim">${e.message}</p>`); return; }
+      throw e;
+    }
+    if (ctx.alive) drawActivity($('#host-activity'), doc.hosts, from, to, { links: false });
+  });
 
   // Aliases: administrators set them (PUT/DELETE /api/v1/hosts/{ip}/alias).
   const aliasForm = $('#host-alias');
@@ -149,6 +181,11 @@ export async function mount(ctx) {
       h.vlan ? ['VLAN', h.vlan] : null,
       ['Location', h.local ? `local${h.network ? ` (${h.network})` : ''}` : 'remote'],
       h.mac ? ['MAC address', html`<span class="mono">${h.mac}</span>`] : null,
+      h.mac_vendor ? ['MAC vendor', h.mac_vendor] : null,
+      h.country ? ['Country', html`${countryLink(h.country)} ${countryName(h.country)}`] : null,
+      h.city ? ['City', h.city] : null,
+      h.latitude !== undefined ? ['Coordinates', `${h.latitude}, ${h.longitude}`] : null,
+      h.asn ? ['Autonomous system', asLink(h.asn, h.as_name)] : null,
       ['First seen', html`${fmt.ago(h.first_seen, now)} <span class="dim">(${fmt.datetime(h.first_seen)})</span>`],
       ['Last seen', html`${fmt.ago(h.last_seen, now)} <span class="dim">(${fmt.datetime(h.last_seen)})</span>`],
       ['Active for', fmt.duration(h.last_seen - h.first_seen)],

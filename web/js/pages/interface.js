@@ -4,6 +4,7 @@ import * as api from '../api.js';
 import * as fmt from '../format.js';
 import { html, render, facts, tiles, shareBar } from '../ui.js';
 import { l4Names } from './common.js';
+import { HistoryChart } from '../history.js';
 
 const LABELS = {
   arp: 'ARP', lldp: 'LLDP', stp: 'STP', lacp: 'LACP', ipx: 'IPX', pppoe_discovery: 'PPPoE discovery', other: 'other',
@@ -35,9 +36,53 @@ function tableCounters(t) {
   ]);
 }
 
+// Flow collectors (netflow://, sflow://): one row per exporter (sFlow: agent), and the
+// interface counters sFlow agents report.
+function exportersSection(c) {
+  if (!c) return '';
+  const sflow = c.kind === 'sflow';
+  const lost = (e) => (e.lost_flows ? `${fmt.count(e.lost_flows)} flows` : '') + (e.lost_flows && e.lost_datagrams ? ', ' : '') +
+    (e.lost_datagrams ? `${fmt.count(e.lost_datagrams)} datagrams` : '') || '0';
+  const exporters = html`<table class="data compact" id="if-exporters"><thead><tr>
+      <th>${sflow ? 'Agent' : 'Exporter'}</th><th>Versions</th><th>${sflow ? 'Sub-agents' : 'Domains'}</th>
+      <th class="num">Datagrams</th><th class="num">${sflow ? 'Samples' : 'Flows'}</th><th class="num">Packets</th><th class="num">Bytes</th>
+      ${sflow ? html`<th class="num">Counter samples</th><th class="num">Skipped records</th>`
+              : html`<th class="num">Templates</th><th class="num">Template errors</th><th class="num">Unknown template sets</th>`}
+      <th class="num">Malformed</th><th class="num">Lost</th><th>Last seen</th></tr></thead><tbody>${
+    c.exporters.map((e) => html`<tr data-exporter="${e.address}"><th scope="row" class="mono">${e.address}</th>
+      <td>${e.versions.map((v) => (v === 10 ? 'IPFIX' : sflow ? `sFlow v${v}` : `v${v}`)).join(', ')}</td><td class="mono">${e.domains.join(', ')}</td>
+      <td class="num">${fmt.count(e.datagrams)}</td><td class="num">${fmt.count(e.flows)}</td><td class="num">${fmt.count(e.packets)}</td><td class="num">${fmt.bytes(e.bytes)}</td>
+      ${sflow ? html`<td class="num">${fmt.count(e.counter_samples)}</td><td class="num">${fmt.count(e.skipped_records)}</td>`
+              : html`<td class="num">${fmt.count(e.templates)}</td><td class="num">${fmt.count(e.template_errors)}</td><td class="num">${fmt.count(e.unknown_template_sets)}</td>`}
+      <td class="num" title="${e.last_error || ''}">${fmt.count(e.malformed_datagrams)}</td><td class="num">${lost(e)}</td><td>${fmt.datetime(e.last_seen)}</td></tr>`)
+  }</tbody></table>${c.exporters.length ? '' : html`<p class="dim small">No datagram received yet.</p>`}`;
+  const agentIfaces = !sflow ? '' : html`<h2>Agent interfaces</h2><table class="data compact" id="if-agent-interfaces"><thead><tr>
+      <th>Agent</th><th class="num">ifIndex</th><th class="num">Speed</th><th>Status</th><th class="num">In</th><th class="num">Out</th>
+      <th class="num">In errors / discards</th><th class="num">Out errors / discards</th><th>Last seen</th></tr></thead><tbody>${
+    c.interfaces.map((i) => html`<tr><th scope="row" class="mono">${i.agent}</th><td class="num">${i.if_index}</td><td class="num">${fmt.bps(i.if_speed)}</td>
+      <td>${i.oper_up ? 'up' : 'down'}${i.admin_up ? '' : ' (admin down)'}</td><td class="num">${fmt.bytes(i.in.octets)}</td><td class="num">${fmt.bytes(i.out.octets)}</td>
+      <td class="num">${fmt.count(i.in.errors)} / ${fmt.count(i.in.discards)}</td><td class="num">${fmt.count(i.out.errors)} / ${fmt.count(i.out.discards)}</td><td>${fmt.datetime(i.last_seen)}</td></tr>`)
+  }</tbody></table>`;
+  return html`<section class="card" id="if-collector"><h2>${sflow ? 'sFlow agents' : 'Flow exporters'} <span class="subtitle mono">${c.listen}</span></h2>
+    ${facts([['Datagrams', `${fmt.count(c.datagrams)} (${fmt.bytes(c.bytes)})`], ['Malformed datagrams', fmt.count(c.malformed_datagrams)],
+             ['Socket drops', fmt.count(c.socket_drops)], ['Receive buffer', fmt.bytes(c.receive_buffer_bytes)]])}
+    ${exporters}${agentIfaces}</section>`;
+}
+
 export async function mount(ctx) {
   ctx.title = 'Interface';
-  render(ctx.main, html`<h1>Interface <span class="subtitle mono" id="if-name"></span></h1><div id="if-body"></div>`);
+  render(ctx.main, html`<h1>Interface <span class="subtitle mono" id="if-name"></span></h1>
+    <section class="card hist" id="if-history"></section><div id="if-body"></div>`);
+  const history = new HistoryChart(ctx.main.querySelector('#if-history'), {
+    title: 'History', entity: `interface:${ctx.iface}`, span: 3600,
+    metrics: [
+      { metric: 'bytes', label: 'Throughput' }, { metric: 'packets', label: 'Packets' },
+      { metric: 'app:*', label: 'Applications (stacked)' }, { metric: 'l4:*', label: 'L4 protocols (stacked)' },
+      { metric: 'flows', label: 'Active flows' }, { metric: 'hosts', label: 'Active hosts' },
+      { metric: 'local_hosts', label: 'Active local hosts' }, { metric: 'drops', label: 'Drops' },
+    ],
+  });
+  ctx.onDispose(() => history.destroy());
   const l4 = await l4Names(api, ctx.iface);
   const body = ctx.main.querySelector('#if-body');
   ctx.every(1000, async () => {
@@ -78,6 +123,7 @@ export async function mount(ctx) {
       <div class="grid2">
         <section class="card"><h2>Flow table</h2>${tableCounters(i.flows)}</section>
         <section class="card"><h2>Host table</h2>${tableCounters(i.hosts)}</section>
-      </div>`);
+      </div>
+      ${exportersSection(i.collector)}`);
   });
 }
