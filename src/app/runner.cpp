@@ -153,6 +153,10 @@ void packetLoop(InterfaceRun& run, Shared& shared, const Options& opt) {
   while (stay && !shared.stop.load()) {
     run.snapshots.serve(iface);
     iface.serviceBackground();  // answers of the reverse resolver still arrive
+    if (const uint64_t g = shared.settings.generation(); g != seen_settings) {
+      seen_settings = g;  // preferences still apply (e.g. the DNS resolution mode)
+      iface.applySettings(shared.settings.current());
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(3));
   }
   iface.shutdown();
