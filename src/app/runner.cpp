@@ -18,6 +18,9 @@
 #include "engine/snapshot.hpp"
 #include "web/web_server.hpp"
 #include "engine/network_interface.hpp"
+#include "enrich/host_keeper.hpp"
+#include "enrich/name_store.hpp"
+#include "store/kv_store.hpp"
 #include "store/series_sampler.hpp"
 #include "store/timeseries_store.hpp"
 #include "export/flow_export.hpp"
@@ -46,7 +49,10 @@ struct Shared {
   std::atomic<bool> stop{false};
   SettingsChannel settings;  // preferences changed at run time
   std::atomic<uint64_t> reload_generation{0};
+  std::unique_ptr<enrich::NameStore> name_store;  // aliases and resolved names across restarts
+  enrich::AliasTable aliases;
   std::unique_ptr<enrich::ReverseResolver> resolver;  // -n local/all (or the preference)
+  std::unique_ptr<enrich::HostKeeper> keeper;  // purged local hosts, given back when they return
 };
 
 std::string formatBits(double bps) {
@@ -147,6 +153,10 @@ void packetLoop(InterfaceRun& run, Shared& shared, const Options& opt) {
   while (stay && !shared.stop.load()) {
     run.snapshots.serve(iface);
     iface.serviceBackground();  // answers of the reverse resolver still arrive
+    if (const uint64_t g = shared.settings.generation(); g != seen_settings) {
+      seen_settings = g;  // preferences still apply (e.g. the DNS resolution mode)
+      iface.applySettings(shared.settings.current());
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(3));
   }
   iface.shutdown();
@@ -196,11 +206,49 @@ int runNetlens(const Options& opt) {
       merged.open(opt.dump_json, std::ios::binary | std::ios::trunc);
       if (!merged) throw std::runtime_error("cannot create " + opt.dump_json + ": " + std::strerror(errno));
     }
+    // What is kept across restarts: Redis with -r (retried while absent), else the embedded
+    // store under the data directory; netlens works without either (nothing is kept then).
+    std::unique_ptr<store::KvStore> kv;
+    if (!opt.redis.empty()) {
+      kv = store::openRedisKv(opt.redis);
+      if (!kv->status().available && !opt.quiet)
+        std::fprintf(stderr, "netlens: Redis %s unavailable (%s): going on without it, retrying\n", kv->status().where.c_str(),
+                     kv->status().last_error.c_str());
+    } else if ((opt.web.enabled && !opt.web.options.disable_login) || !opt.web.options.data_dir.empty()) {
+      // (Without login and without -d, like the users database: nothing is written to disk.)
+      const std::string dir = web::effectiveDataDir(opt.web.options.data_dir);
+      try {
+        kv = store::openSqliteKv(dir);
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "netlens: names store in %s unavailable, aliases and names are not kept: %s\n", dir.c_str(),
+                     e.what());
+      }
+    }
+    if (kv) {
+      shared.name_store = std::make_unique<enrich::NameStore>(std::move(kv));
+      shared.aliases.replaceAll(shared.name_store->loadAliases());
+      shared.keeper = std::make_unique<enrich::HostKeeper>(shared.name_store.get(), 7 * 86400);
+    }
     exporters = openExporters(opt.flow_io, opt.quiet);
     if (!opt.name_mode || *opt.name_mode != enrich::NameMode::None) {
       enrich::ResolverOptions ro;
       ro.server = opt.dns_server;
       shared.resolver = std::make_unique<enrich::ReverseResolver>(ro);
+      if (enrich::NameStore* store = shared.name_store.get()) {
+        const int64_t now = wallClockMicros() / kMicrosPerSecond;
+        try {
+          for (const enrich::StoredName& n : store->loadResolved(now)) shared.resolver->preload(n.ip, n.name, n.expires_unix);
+        } catch (const std::exception& e) {
+          std::fprintf(stderr, "netlens: cannot read the stored names: %s\n", e.what());
+        }
+        shared.resolver->on_answer = [store](const IpAddress& ip, const std::string& name, int64_t expires) {
+          try {
+            store->saveResolved(ip, name, expires);
+          } catch (const std::exception&) {
+            // Only a shortcut for the next start: the answer is used anyway.
+          }
+        };
+      }
     }
     for (size_t i = 0; i < opt.interfaces.size(); ++i) {
       auto run = std::make_unique<InterfaceRun>();
@@ -212,6 +260,8 @@ int runNetlens(const Options& opt) {
       run->engine = std::make_unique<NetworkInterface>(std::move(config));
       if (auto* c = dynamic_cast<const CollectorStatsProvider*>(run->source.get())) run->engine->setCollector(c);
       run->engine->setResolver(shared.resolver.get());
+      run->engine->setAliases(&shared.aliases);
+      run->engine->setHostKeeper(shared.keeper.get());
       if (!opt.dump_json.empty()) {
         run->dump_path = opt.interfaces.size() == 1 ? opt.dump_json : opt.dump_json + ".part" + std::to_string(i);
         run->dump = std::make_unique<JsonDump>(run->dump_path);
@@ -247,6 +297,8 @@ int runNetlens(const Options& opt) {
       for (auto& r : runs) ifaces.push_back({r->engine->name(), &r->snapshots});
       web::WebOptions wo = opt.web.options;
       wo.settings = &shared.settings;
+      wo.aliases = &shared.aliases;
+      wo.name_store = shared.name_store.get();
       wo.timeseries = timeseries.get();
       web_server = std::make_unique<web::WebServer>(wo, std::move(ifaces));
       try {

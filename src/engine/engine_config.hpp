@@ -39,6 +39,7 @@ struct EngineConfig {
   bool local_host_apps = true;  // per-application breakdown for local hosts
   enrich::NameMode name_mode = enrich::NameMode::Decode;  // -n
   uint32_t max_cached_names = 65536;  // addresses named by traffic that are not hosts (yet)
+  uint32_t max_name_aggregates = 65536;  // DNS query names + server names kept as entities
   std::shared_ptr<const Enrichment> enrich;  // geolocation, ASN, MAC vendors (shared, read-only)
 };
 

@@ -58,6 +58,18 @@ class EntryTable {
     }
   }
 
+  // find() by anything an entry's key compares equal to (e.g. a view of a string key), so that
+  // a lookup does not have to build a key.
+  template <typename Probe>
+  uint32_t findBy(const Probe& probe, uint64_t hash) const {
+    const uint32_t tag = uint32_t(hash >> 32);
+    for (uint64_t s = hash & mask_;; s = (s + 1) & mask_) {
+      const Slot& slot = slots_[s];
+      if (slot.idx == kNone) return kNone;
+      if (slot.tag == tag && (*this)[slot.idx].key == probe) return slot.idx;
+    }
+  }
+
   // Adds a default entry for key at the tail of list; kNone when the table is full.
   uint32_t insert(const Key& key, uint64_t hash, uint8_t list) {
     if (size_ >= max_) return kNone;

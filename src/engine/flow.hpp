@@ -56,6 +56,7 @@ struct Flow {
   // Totals already rolled into hosts/networks, and into applications (see rollUp).
   TrafficCounter rolled_c2s, rolled_s2c, rolled_app_c2s, rolled_app_s2c;
   Inspection* inspection = nullptr;  // nDPI state, only while inspecting
+  uint32_t name_agg = UINT32_MAX;    // its DNS query / server name aggregate, once known
   std::shared_ptr<const FlowDetails> details;  // immutable once the application is final
 
   Endpoint client() const { return client_is_a ? key.a() : key.b(); }

@@ -51,7 +51,7 @@ NetworkInterface::NetworkInterface(EngineConfig config)
   for (const Cidr& c : config_.local_networks) networks_.push_back(NetworkStats{c});
   apps_.resize(classifier_.numProtocols());
   dirty_.reserve(1024);
-  naming_ = std::make_unique<Naming>(config_.max_cached_names);
+  naming_ = std::make_unique<Naming>(config_.max_cached_names, config_.max_name_aggregates);
   sampled_decoder_ = config_.decoder;
   sampled_decoder_.allow_truncated = true;
 }
@@ -91,6 +91,7 @@ InterfaceSummary NetworkInterface::summary() const {
   if (collector_) s.collector = collector_->collectorStats();
   s.stats.names.cache_entries = naming_->cache.size();
   s.stats.names.cache_evicted = naming_->cache.evicted();
+  if (naming_->aliases) s.aliases = naming_->aliases->current();
   s.enrich = config_.enrich;
   s.geo_lookups = geo_.lookupStats();
   return s;
@@ -487,7 +488,7 @@ void NetworkInterface::finishInspection(Flow& f) {
   if (!f.inspection) return;
   if (f.app.app == 0) f.app = classifier_.giveUp(f.inspection);
   f.details = classifier_.details(f.inspection, f.app);
-  if (f.details) learnFromDetails(f);
+  if (f.details && config_.name_mode != enrich::NameMode::None) learnFromDetails(f);
   f.app = classifier_.toCurrentIds(f.inspection, f.app);
   f.app.confidence = classifier_.confidence(f.inspection);
   classifier_.end(f.inspection);
@@ -555,6 +556,7 @@ void NetworkInterface::rollUp(Flow& f) {
     };
     account(f.client_network, f.server_network, d_c2s);
     account(f.server_network, f.client_network, d_s2c);
+    if (f.name_agg != UINT32_MAX) addNameTraffic(f, d_c2s, d_s2c);
   }
 
   // Applications are credited once nDPI's answer is final, so that a flow's traffic is never
@@ -619,6 +621,7 @@ void NetworkInterface::endFlow(uint32_t idx, FlowEndReason why) {
   }
   releaseHost(f.client_host);
   if (f.server_host != f.client_host) releaseHost(f.server_host);
+  if (f.name_agg != UINT32_MAX) releaseNameAgg(f);
   flows_.erase(idx, f.key.hash());
 }
 
@@ -648,6 +651,7 @@ bool NetworkInterface::evictOneHost() {
       Host& h = hosts_[idx];
       if (h.active_flows != 0) continue;
       if (h.network != kNoNetwork) --networks_[h.network].hosts;
+      hostPurged(h);
       geo_.hostRemoved(h.geo);
       hosts_.erase(idx, h.key.hash());
       ++stats_.hosts.evicted;
@@ -684,6 +688,7 @@ void NetworkInterface::expireHosts() {
         hosts_.touch(idx, list);  // in use: look again next time round (last_seen stays true)
       } else {
         if (h.network != kNoNetwork) --networks_[h.network].hosts;
+        hostPurged(h);
         geo_.hostRemoved(h.geo);
         hosts_.erase(idx, h.key.hash());
         ++stats_.hosts.expired;

@@ -23,10 +23,13 @@
 #include "engine/flow_sink.hpp"
 #include "engine/host.hpp"
 #include "engine/ndpi_classifier.hpp"
+#include "enrich/alias_table.hpp"
 #include "engine/tick_observer.hpp"
 
 namespace netlens::enrich {
 class ReverseResolver;
+class NameAggregates;
+class HostKeeper;
 }
 
 namespace netlens {
@@ -106,6 +109,7 @@ struct InterfaceSummary {
   std::vector<AppStats> applications;  // by nDPI protocol id
   std::vector<NetworkStats> networks;
   std::shared_ptr<const NameTable> names;
+  std::shared_ptr<const enrich::AliasMap> aliases;  // administrators' names for hosts (may be null)
   std::shared_ptr<const CollectorStats> collector;  // flow collectors only: exporters, agents
   GeoLookupStats geo_lookups;
   std::shared_ptr<const Enrichment> enrich;  // resolves hosts' geolocation texts, MAC vendors
@@ -154,6 +158,17 @@ class NetworkInterface {
   void requestNdpiReload() { classifier_.requestReload(); }
   // Active reverse resolution (-n local/all) asks this pool; answers are read on the tick.
   void setResolver(enrich::ReverseResolver* resolver);
+  // Where the hosts' aliases are read from (summaries carry the current map).
+  void setAliases(const enrich::AliasTable* aliases);
+  // Purged local hosts are saved through the keeper and given back when they return.
+  void setHostKeeper(enrich::HostKeeper* keeper);
+  // Aggregations by DNS query name and server name, and operating systems seen (query side).
+  const enrich::NameAggregates& nameAggregates() const;
+  struct OsSeen {
+    Micros first_seen = 0, last_seen = 0;
+    uint64_t hits = 0;  // detections
+  };
+  const std::array<OsSeen, size_t(enrich::OsType::Count)>& osSeen() const;
   // Work that does not wait for packets (answers of the resolver): for when no tick comes,
   // e.g. after the end of a capture file.
   void serviceBackground() { serviceResolver(); }
@@ -221,11 +236,15 @@ class NetworkInterface {
   // Names and OS from traffic (network_interface_names.cpp).
   struct Naming;
   void learnFromUdp(const DecodedPacket& d);
-  void learnFromDetails(const Flow& f);
+  void learnFromDetails(Flow& f);
+  void addNameTraffic(const Flow& f, const TrafficCounter& c2s, const TrafficCounter& s2c);
+  void releaseNameAgg(Flow& f);
+  void noteOs(enrich::OsType os);
   void learnName(const IpAddress& ip, uint16_t vlan, enrich::NameSource source, std::string_view name);
   void learnOs(const IpAddress& ip, uint16_t vlan, enrich::OsType os, enrich::OsSource source);
   void nameNewHost(Host& h);
   void wantName(const Host& h);
+  void hostPurged(const Host& h);
   void serviceResolver();
   static bool isNamePort(uint16_t p) { return p == 53 || p == 5353 || p == 137 || p == 67 || p == 68; }
 

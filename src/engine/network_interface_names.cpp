@@ -43,15 +43,61 @@ void NetworkInterface::learnOs(const IpAddress& ip, uint16_t vlan, OsType os, Os
   const HostKey key{ip, vlan};
   const uint32_t idx = hosts_.find(key, key.hash());
   if (idx == HostTable::kNone) return;
-  if (namesOf(hosts_[idx]).setOs(os, source)) ++stats_.names.os_learned;
+  if (namesOf(hosts_[idx]).setOs(os, source)) {
+    ++stats_.names.os_learned;
+    noteOs(os);
+  }
 }
 
 void NetworkInterface::nameNewHost(Host& h) {
   if (const enrich::AddressNameEntry* e = naming_->cache.get(h.key.ip)) namesOf(h).set(e->source, e->name);
   wantName(h);
+  if (naming_->keeper && h.local && naming_->returning.size() < Naming::kMaxKeeperOps)
+    naming_->returning.emplace_back(h.key.ip, h.key.vlan);
+}
+
+void NetworkInterface::setHostKeeper(enrich::HostKeeper* keeper) { naming_->keeper = keeper; }
+
+void NetworkInterface::hostPurged(const Host& h) {
+  if (!naming_->keeper || !h.local || naming_->purged.size() >= Naming::kMaxKeeperOps) return;
+  enrich::HostState s;
+  s.first_seen_us = h.first_seen;
+  s.sent_packets = h.sent.packets;
+  s.sent_bytes = h.sent.bytes;
+  s.received_packets = h.received.packets;
+  s.received_bytes = h.received.bytes;
+  s.flows_as_client = h.flows_as_client;
+  s.flows_as_server = h.flows_as_server;
+  naming_->purged.emplace_back(h.key.ip, h.key.vlan, s);
+}
+
+const enrich::NameAggregates& NetworkInterface::nameAggregates() const { return naming_->aggregates; }
+const std::array<NetworkInterface::OsSeen, size_t(OsType::Count)>& NetworkInterface::osSeen() const {
+  return naming_->os_seen;
+}
+
+void NetworkInterface::addNameTraffic(const Flow& f, const TrafficCounter& c2s, const TrafficCounter& s2c) {
+  enrich::NameAggregate& a = naming_->aggregates[f.name_agg];
+  a.traffic.add(c2s);
+  a.traffic.add(s2c);
+  if (f.last_seen > a.last_seen) a.last_seen = f.last_seen;
+}
+
+void NetworkInterface::releaseNameAgg(Flow& f) {
+  enrich::NameAggregate& a = naming_->aggregates[f.name_agg];
+  if (a.active_flows) --a.active_flows;
+  f.name_agg = UINT32_MAX;
+}
+
+void NetworkInterface::noteOs(OsType os) {
+  OsSeen& s = naming_->os_seen[size_t(os)];
+  if (s.first_seen == 0) s.first_seen = now_;
+  s.last_seen = now_;
+  ++s.hits;
 }
 
 void NetworkInterface::setResolver(enrich::ReverseResolver* resolver) { naming_->resolver = resolver; }
+void NetworkInterface::setAliases(const enrich::AliasTable* aliases) { naming_->aliases = aliases; }
 
 void NetworkInterface::wantName(const Host& h) {
   const enrich::NameMode mode = config_.name_mode;
@@ -67,6 +113,27 @@ void NetworkInterface::wantName(const Host& h) {
 
 void NetworkInterface::serviceResolver() {
   Naming& n = *naming_;
+  if (n.keeper) {
+    for (const auto& [ip, vlan, s] : n.purged) n.keeper->save(config_.name, ip, vlan, s);
+    n.purged.clear();
+    for (const auto& [ip, vlan] : n.returning) n.keeper->load(config_.name, ip, vlan, n.restored);
+    n.returning.clear();
+    n.restored->drain(n.restored_now);
+    for (const enrich::RestoredHost& r : n.restored_now) {
+      const HostKey key{r.ip, r.vlan};
+      const uint32_t idx = hosts_.find(key, key.hash());
+      if (idx == HostTable::kNone) continue;
+      // What it had before it was purged comes on top of what it did since it came back.
+      Host& h = hosts_[idx];
+      if (r.state.first_seen_us && r.state.first_seen_us < h.first_seen) h.first_seen = r.state.first_seen_us;
+      h.sent.add(r.state.sent_packets, r.state.sent_bytes);
+      h.received.add(r.state.received_packets, r.state.received_bytes);
+      h.flows_as_client += uint32_t(r.state.flows_as_client);
+      h.flows_as_server += uint32_t(r.state.flows_as_server);
+      ++stats_.names.hosts_restored;
+    }
+    n.restored_now.clear();
+  }
   if (!n.resolver) return;
   // Handing over takes the pool's lock for a queue push each; the DNS is asked elsewhere.
   for (const auto& [ip, vlan] : n.pending) {
@@ -178,25 +245,48 @@ void NetworkInterface::learnFromUdp(const DecodedPacket& d) {
   if (r.error() != enrich::DnsError::None) ++stats_.names.malformed;
 }
 
-void NetworkInterface::learnFromDetails(const Flow& f) {
+void NetworkInterface::learnFromDetails(Flow& f) {
   const FlowDetails& det = *f.details;
-  if (!det.server_name.empty() && f.server_host != kNoHost) {
-    // What the client asked the server for: the server answers to that name.
+  if (!det.server_name.empty()) {
+    const bool dns = isProto(f.app, {NDPI_PROTOCOL_DNS});
     const bool tls = isProto(f.app, {NDPI_PROTOCOL_TLS, NDPI_PROTOCOL_QUIC, NDPI_PROTOCOL_DTLS});
     const bool http = !tls && isProto(f.app, {NDPI_PROTOCOL_HTTP, NDPI_PROTOCOL_HTTP_CONNECT, NDPI_PROTOCOL_HTTP_PROXY});
-    if (tls || http) {
-      std::string_view name = det.server_name;
-      // An HTTP Host header may carry a port.
-      if (http)
-        if (const size_t colon = name.rfind(':'); colon != std::string_view::npos && name.find(':') == colon)
-          name = name.substr(0, colon);
-      if (namesOf(hosts_[f.server_host]).set(tls ? NameSource::TlsSni : NameSource::HttpHost, name))
-        ++stats_.names.names_learned;
+    std::string_view name = det.server_name;
+    // An HTTP Host header may carry a port.
+    if (http)
+      if (const size_t colon = name.rfind(':'); colon != std::string_view::npos && name.find(':') == colon)
+        name = name.substr(0, colon);
+    // An address where a name should be (HTTP to an IP, odd clients) names nothing.
+    const bool is_address = (tls || http) && !name.empty() && (name.front() == '[' || IpAddress::parse(name));
+    // The flow joins the aggregate of the DNS name it asked for, or of the server name it used.
+    if ((dns || tls || http) && !is_address && !name.empty() && f.name_agg == UINT32_MAX) {
+      enrich::NameAggregates& aggs = naming_->aggregates;
+      const uint32_t idx = aggs.findOrCreate(dns ? enrich::NameKind::DnsQuery : enrich::NameKind::ServerName, name, now_);
+      if (idx != enrich::NameAggregates::kNone) {
+        enrich::NameAggregate& a = aggs[idx];
+        f.name_agg = idx;
+        ++a.hits;
+        ++a.active_flows;
+        if (f.first_seen < a.first_seen || a.first_seen == 0) a.first_seen = f.first_seen;
+        a.traffic.add(f.rolled_c2s);
+        a.traffic.add(f.rolled_s2c);
+        a.noteHost(a.clients, f.client().ip);
+        if (!dns) a.noteHost(a.servers, f.server().ip);
+      }
     }
+    // What the client asked the server for: the server answers to that name.
+    if ((tls || http) && !is_address && !name.empty() && f.server_host != kNoHost &&
+        namesOf(hosts_[f.server_host]).set(tls ? NameSource::TlsSni : NameSource::HttpHost, name))
+      ++stats_.names.names_learned;
   }
-  if (!det.user_agent.empty() && f.client_host != kNoHost && config_.name_mode != enrich::NameMode::None) {
+  // A host whose OS is already known from its User-Agent (or better) is not asked again.
+  const Host* client = f.client_host == kNoHost ? nullptr : &hosts_[f.client_host];
+  if (!det.user_agent.empty() && client && (!client->names || client->names->os_source < OsSource::UserAgent)) {
     const OsType os = enrich::osFromUserAgent(det.user_agent);
-    if (os != OsType::Unknown && namesOf(hosts_[f.client_host]).setOs(os, OsSource::UserAgent)) ++stats_.names.os_learned;
+    if (os != OsType::Unknown && namesOf(hosts_[f.client_host]).setOs(os, OsSource::UserAgent)) {
+      ++stats_.names.os_learned;
+      noteOs(os);
+    }
   }
 }
 

@@ -58,6 +58,24 @@ void writeHostNames(JsonWriter& w, const Host& h) {
     w.field("os", enrich::osName(n->os)).field("os_source", enrich::osSourceName(n->os_source));
 }
 
+void writeNameAggregateJson(JsonWriter& w, const enrich::NameAggregate& a) {
+  char ip[48];
+  w.beginObject().field("name", a.key.name);
+  w.key("first_seen").fixed6(a.first_seen).key("last_seen").fixed6(a.last_seen);
+  w.field("hits", a.hits).field("packets", a.traffic.packets).field("bytes", a.traffic.bytes);
+  w.field("active_flows", a.active_flows);
+  w.key("clients").beginArray();
+  for (const IpAddress& c : a.clients) w.value(std::string_view(ip, c.format(ip)));
+  w.endArray();
+  if (a.key.kind == enrich::NameKind::ServerName) {
+    w.key("servers").beginArray();
+    for (const IpAddress& s : a.servers) w.value(std::string_view(ip, s.format(ip)));
+    w.endArray();
+  }
+  if (a.hosts_not_kept) w.field("hosts_not_kept", a.hosts_not_kept);
+  w.endObject();
+}
+
 double geoDegrees(float v) { return std::round(double(v) * 1e5) / 1e5; }  // about a metre
 
 void writeHostGeoJson(JsonWriter& w, const GeoInfo& g, const InterfaceSummary& iface) {
@@ -174,6 +192,9 @@ void writeHostJson(JsonWriter& w, const Host& h, const InterfaceSummary& iface) 
   w.field("active_flows", h.active_flows);
   w.field("flows_as_client", h.flows_as_client).field("flows_as_server", h.flows_as_server);
   writeHostNames(w, h);
+  if (iface.aliases)
+    if (auto it = iface.aliases->find(enrich::AliasKey{h.key.ip, h.key.vlan}); it != iface.aliases->end())
+      w.field("alias", it->second);
   writeHostGeoJson(w, h.geo.info, iface);
   if (const LocalHostStats* l = h.local_stats.get()) {
     if (l->has_mac) writeMac(w, "mac", l->mac);
@@ -248,7 +269,7 @@ void writeInterfaceJson(JsonWriter& w, const InterfaceSummary& iface) {
       .field("malformed", n.malformed).field("names_learned", n.names_learned).field("os_learned", n.os_learned)
       .field("cache_entries", n.cache_entries).field("cache_evicted", n.cache_evicted)
       .field("resolve_requested", n.resolve_requested).field("resolve_queue_full", n.resolve_queue_full)
-      .field("resolved", n.resolved).endObject();
+      .field("resolved", n.resolved).field("hosts_restored", n.hosts_restored).endObject();
   if (const GeoLookupStats& g = iface.geo_lookups; g.lookups) {
     w.key("geolocation").beginObject().field("lookups", g.lookups).field("located", g.located).field("with_asn", g.with_asn);
     w.field("cache_hits", g.cache_hits).field("prefix_hits", g.prefix_hits).field("lookup_ns", g.nanoseconds).endObject();

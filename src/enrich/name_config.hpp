@@ -27,6 +27,7 @@ struct NameStats {
   uint64_t resolve_requested = 0;  // handed to the resolver pool
   uint64_t resolve_queue_full = 0;  // not handed over: the pending list was full
   uint64_t resolved = 0;           // names the resolver found
+  uint64_t hosts_restored = 0;     // local hosts given back their state from before a purge
 };
 
 }  // namespace netlens::enrich

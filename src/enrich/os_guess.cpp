@@ -50,18 +50,27 @@ bool startsWith(std::string_view s, std::string_view prefix) {
 }
 }  // namespace
 
-OsType osFromUserAgent(std::string_view ua) {
+OsType osFromUserAgent(std::string_view user_agent) {
+  // Lowered once into a bounded buffer (the platform is near the start of a User-Agent), then
+  // plain substring searches: cheap enough for every HTTP flow.
+  char buf[512];
+  const size_t n = std::min(user_agent.size(), sizeof buf);
+  for (size_t i = 0; i < n; ++i) {
+    const char c = user_agent[i];
+    buf[i] = c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c;
+  }
+  const std::string_view ua(buf, n);
+  auto in = [&](std::string_view needle) { return ua.find(needle) != std::string_view::npos; };
   // Order matters: Android says "Linux", iOS says "like Mac OS X", ChromeOS says "X11".
-  if (has(ua, "Android")) return OsType::Android;
-  if (has(ua, "iPhone") || has(ua, "iPad") || has(ua, "iPod") || has(ua, "iOS ")) return OsType::Ios;
-  if (has(ua, "CrOS")) return OsType::ChromeOs;
-  if (has(ua, "Windows NT") || has(ua, "Windows 10") || has(ua, "Win64") || has(ua, "Microsoft-CryptoAPI") ||
-      has(ua, "Microsoft-WNS") || has(ua, "Windows-Update-Agent"))
+  if (in("android")) return OsType::Android;
+  if (in("iphone") || in("ipad") || in("ipod") || in("ios ")) return OsType::Ios;
+  if (in("cros")) return OsType::ChromeOs;
+  if (in("windows nt") || in("windows 10") || in("win64") || in("microsoft-cryptoapi") || in("microsoft-wns") ||
+      in("windows-update-agent"))
     return OsType::Windows;
-  if (has(ua, "Macintosh") || has(ua, "Mac OS X") || has(ua, "macOS")) return OsType::MacOs;
-  if (has(ua, "FreeBSD")) return OsType::FreeBsd;
-  if (has(ua, "Linux") || has(ua, "X11") || has(ua, "Ubuntu") || has(ua, "Debian") || has(ua, "Fedora"))
-    return OsType::Linux;
+  if (in("macintosh") || in("mac os x") || in("macos")) return OsType::MacOs;
+  if (in("freebsd")) return OsType::FreeBsd;
+  if (in("linux") || in("x11") || in("ubuntu") || in("debian") || in("fedora")) return OsType::Linux;
   return OsType::Unknown;
 }
 

@@ -17,11 +17,22 @@ namespace {
 
 uint64_t hostBytes(const Host& h) { return h.sent.bytes + h.received.bytes; }
 
-std::string_view hostName(const Host& h) { return h.names ? h.names->best() : std::string_view(); }
+const std::string* aliasOf(const Host& h, const enrich::AliasMap* aliases) {
+  if (!aliases) return nullptr;
+  auto it = aliases->find(enrich::AliasKey{h.key.ip, h.key.vlan});
+  return it == aliases->end() ? nullptr : &it->second;
+}
 
-// The hosts search matches the address or any name the host is known by.
-bool hostMatches(const Host& h, std::string_view q) {
+// The name shown: the alias, else the preferred learned name.
+std::string_view hostName(const Host& h, const enrich::AliasMap* aliases) {
+  if (const std::string* a = aliasOf(h, aliases)) return *a;
+  return h.names ? h.names->best() : std::string_view();
+}
+
+// The hosts search matches the address, the alias or any name the host is known by.
+bool hostMatches(const Host& h, std::string_view q, const enrich::AliasMap* aliases) {
   if (containsNoCase(ipText(h.key.ip), q)) return true;
+  if (const std::string* a = aliasOf(h, aliases); a && containsNoCase(*a, q)) return true;
   if (!h.names) return false;
   for (const std::string& n : h.names->by_source)
     if (!n.empty() && containsNoCase(n, q)) return true;
@@ -77,6 +88,7 @@ ApiResult apiHosts(const QueryView& s, const Params& p, const Visibility& v) {
     if (filter && *filter != "local" && *filter != "remote" && *filter != "all")
       throw BadRequest{"parameter 'filter' must be 'local', 'remote' or 'all'"};
     const std::string* q = param(p, "q");
+    const std::string* os = param(p, "os");  // hosts of one operating system (see /os)
     const bool by_asn = param(p, "asn") != nullptr;
     const uint64_t asn = numberParam(p, "asn", 0, 0, 4294967295ULL);  // asn=0: hosts without an AS number
     const std::string* country = param(p, "country");  // country=--: hosts without a country
@@ -90,7 +102,8 @@ ApiResult apiHosts(const QueryView& s, const Params& p, const Visibility& v) {
         continue;
       if (filter && *filter == "local" && !h.local) continue;
       if (filter && *filter == "remote" && h.local) continue;
-      if (q && !hostMatches(h, *q)) continue;
+      if (q && !hostMatches(h, *q, s.summary.aliases.get())) continue;
+      if (os && (!h.names || strcasecmp(enrich::osName(h.names->os), os->c_str()) != 0)) continue;
       rows.push_back(&h);
     }
     const uint64_t total = rows.size();
@@ -102,7 +115,7 @@ ApiResult apiHosts(const QueryView& s, const Params& p, const Visibility& v) {
       if (g.sort == "first_seen") return a.first_seen < b.first_seen;
       if (g.sort == "last_seen") return a.last_seen < b.last_seen;
       if (g.sort == "flows") return a.active_flows < b.active_flows;
-      if (g.sort == "name") return hostName(a) < hostName(b);
+      if (g.sort == "name") return hostName(a, s.summary.aliases.get()) < hostName(b, s.summary.aliases.get());
       if (g.sort == "country") return a.geo.info.countryKey() < b.geo.info.countryKey();
       if (g.sort == "asn") return a.geo.info.asn < b.geo.info.asn;
       return hostBytes(a) < hostBytes(b);

@@ -180,13 +180,17 @@ std::string checkRuntimePreference(const std::string& key, const nlohmann::json&
 
 WebAuth::WebAuth(const WebOptions& options) : disabled_(options.disable_login), settings_(options.settings) {
   if (disabled_) return;
-  // Like a system service when run as root; in the user's own data directory otherwise.
-  const std::string dir = options.data_dir.empty() ? store::defaultDataDir() : options.data_dir;
+  const std::string dir = effectiveDataDir(options.data_dir);
   try {
     store_ = std::make_unique<UserStore>(dir);
   } catch (const std::exception& e) {
     throw std::runtime_error(std::string("users database: ") + e.what() + " (choose another directory with -d)");
   }
+}
+
+std::string effectiveDataDir(const std::string& configured) {
+  // Like a system service when run as root; in the user's own data directory otherwise.
+  return configured.empty() ? store::defaultDataDir() : configured;
 }
 
 RuntimeSettings WebAuth::storedSettings() {

@@ -13,6 +13,8 @@
 #include "netlens_version.hpp"
 #include "web/api_timeseries.hpp"
 #include "web/api_v1.hpp"
+#include "enrich/name_store.hpp"
+#include "web/names_api.hpp"
 #include "web/metrics.hpp"
 #include "web/api_geo.hpp"
 #include "web/ntopng_compat.hpp"
@@ -116,7 +118,16 @@ struct WebServer::Impl {
         }
         w.endObject();
       }
-      w.endArray().endObject();
+      w.endArray();
+      if (options.name_store) {
+        // Where names, aliases and purged hosts are kept (Redis may be away: then it says so).
+        const store::KvStatus st = options.name_store->status();
+        w.key("store").beginObject().field("backend", st.backend).field("where", st.where)
+            .field("available", st.available).field("failed_operations", st.failed_ops).field("reconnects", st.reconnects);
+        if (!st.last_error.empty()) w.field("last_error", st.last_error);
+        w.endObject();
+      }
+      w.endObject();
       send(res, r);
     });
     s.Get("/api/v1/interfaces", [this](const httplib::Request&, httplib::Response& res) {
@@ -194,6 +205,7 @@ struct WebServer::Impl {
       query(req, res, true, true, [p = req.params](const QueryView& v, const Visibility& vis) { return apiGeoMap(v, p, vis); });
     });
     registerNtopngCompat(s, interfaces, started);
+    registerNameRoutes(s, options, interfaces);
     registerTimeseriesRoutes(s, interfaces, options.timeseries);
     s.Get("/api/v1/openapi.json", [](const httplib::Request&, httplib::Response& res) {
       res.set_content(openApiDocument(), "application/json");

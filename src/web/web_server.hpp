@@ -9,6 +9,11 @@
 #include "engine/settings_channel.hpp"
 #include "engine/snapshot.hpp"
 
+namespace netlens::enrich {
+class AliasTable;
+class NameStore;
+}
+
 namespace netlens::store {
 class TimeseriesStore;
 }
@@ -25,6 +30,8 @@ struct WebOptions {
   std::string web_root;         // the static front end (HTML, JS, CSS); empty: the built-in default
   bool disable_login = false;
   SettingsChannel* settings = nullptr;  // where changed preferences go (the packet threads)
+  enrich::AliasTable* aliases = nullptr;  // host aliases (PUT/DELETE /api/v1/hosts/{ip}/alias)
+  enrich::NameStore* name_store = nullptr;  // where aliases are kept across restarts
   const store::TimeseriesStore* timeseries = nullptr;  // time series and activity maps (none: 404)
   int threads = 8;
 };
@@ -51,6 +58,9 @@ class WebServer {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// The data directory: the one given (-d), else /var/lib/netlens for root, else the user's own.
+std::string effectiveDataDir(const std::string& configured);
 
 // "[ADDR:]PORT" → address and port; throws std::invalid_argument with a message.
 void parseListenSpec(const std::string& spec, std::string& address, int& port);

@@ -58,7 +58,8 @@ int main(int argc, char** argv) {
   dhcp[0] = 1;
   dhcp[1] = 1;
   dhcp[2] = 6;
-  for (uint8_t b : {99, 130, 83, 99, 53, 1, 3, 12, 4, 'h', 'o', 's', 't', 55, 3, 1, 3, 6, 255}) dhcp.push_back(b);
+  const uint8_t options[] = {99, 130, 83, 99, 53, 1, 3, 12, 4, 'h', 'o', 's', 't', 55, 3, 1, 3, 6, 255};
+  for (uint8_t b : options) dhcp.push_back(b);
   write(dir, "dhcp", 0x80, dhcp);
   return 0;
 }

@@ -9,6 +9,7 @@ import shutil
 
 import nltest
 from nltest import Failure, Skip, check, check_eq
+from test_api import Api, free_port
 
 
 def tshark(pcap, display_filter, *fields):
@@ -80,6 +81,11 @@ def expected_servers(pcap, display_filter, fields):
         host = name[0]
         if fields == ("http.host",) and host.count(":") == 1:
             host = host.split(":")[0]
+        try:  # an address is not a name (netlens leaves those out)
+            ipaddress.ip_address(host.strip("[]"))
+            continue
+        except ValueError:
+            pass
         out.setdefault(norm(dst[-1]), set()).add(host)
     return out
 
@@ -172,6 +178,47 @@ def body(args, tmp):
     sources = {s for h in doc["hosts"] for s in h.get("names", {})}
     check(not sources & {"dns", "mdns", "netbios", "dhcp"}, "-n none: no name decoded from DNS/mDNS/NetBIOS/DHCP",
           str(sources))
+
+    # Aggregations through the API: DNS names queried (a DNS flow counts for the first name it
+    # asked, as nDPI reads it), server names (TLS SNI / QUIC / HTTP Host of each flow), OS.
+    for name in ["iphone.pcap", "alexa-app.pcapng"]:
+        pcap = os.path.join(pcaps, name)
+        want_dns = {}
+        first = {}
+        for s4, s6, d4, d6, sport, qname in tshark(pcap, "dns.flags.response == 0 && udp.dstport == 53", "ip.src",
+                                                  "ipv6.src", "ip.dst", "ipv6.dst", "udp.srcport", "dns.qry.name"):
+            key = ((s4 or s6)[0], (d4 or d6)[0], sport[0])
+            if key not in first and qname:
+                first[key] = qname[0]
+        for q in first.values():
+            want_dns[q] = want_dns.get(q, 0) + 1
+        port = free_port()
+        proc = nltest.start([args.netlens, "-q", "-i", pcap, "-w", f"127.0.0.1:{port}", "--disable-login"])
+        try:
+            api = Api(port)
+            api.wait()
+            doc, _ = api.get("/api/v1/interfaces/0/dns_names?per_page=1000")
+            got = {n["name"]: n["hits"] for n in doc["dns_names"]}
+            check_eq(got, want_dns, f"{name}: DNS names queried, with their number of flows")
+            sni = expected_servers(pcap, "tls.handshake.type == 1 || gquic.tag.sni || (http.request && tcp)",
+                                   ("tls.handshake.extensions_server_name", "gquic.tag.sni", "http.host"))
+            asked = set().union(*sni.values()) if sni else set()
+            doc, _ = api.get("/api/v1/interfaces/0/server_names?per_page=1000&sort=bytes")
+            names = {n["name"] for n in doc["server_names"]}
+            check(names and names <= asked, f"{name}: {len(names)} server names, each asked by a client",
+                  str(names - asked))
+            check(all(set(n["servers"]) <= {ip for ip, ns in sni.items() if n["name"] in ns} for n in doc["server_names"]),
+                  f"{name}: each server name lists the servers that were asked for it")
+            bytes_sorted = [n["bytes"] for n in doc["server_names"]]
+            check(bytes_sorted == sorted(bytes_sorted, reverse=True), f"{name}: sorted by traffic")
+            if name == "iphone.pcap":
+                doc, _ = api.get("/api/v1/interfaces/0/os")
+                check_eq([(o["os"], o["hosts"]) for o in doc["os"]], [("iOS", 1)], "iphone.pcap: operating systems")
+                doc, _ = api.get("/api/v1/interfaces/0/hosts?os=iOS")
+                check_eq([h["ip"] for h in doc["hosts"]], ["192.168.2.17"], "drill-down: the hosts running iOS")
+            api.get("/api/v1/interfaces/0/dns_names?sort=nothing", expect=400)
+        finally:
+            nltest.stop(proc)
 
     # A capture of malformed DHCP: counted, no name, no crash.
     doc = nltest.netlens_file(args, os.path.join(pcaps, "dhcp-fuzz.pcapng"), os.path.join(tmp, "fuzz.json"))

@@ -90,12 +90,48 @@ def body(args, tmp):
                          f"-n {mode}: the hosts search finds them by name, sorted by name")
                 check(all(h["name_source"] == "resolver" or h["names"].get("resolver") for h in doc["hosts"]),
                       f"-n {mode}: the name's source is the resolver")
-                iface, _ = api.get("/api/v1/interfaces/0")
-                names = iface["interface"]["names"]
+                # The interface summary is a snapshot at most a second old: wait for it.
+                names = {}
+                deadline = time.monotonic() + 5
+                while time.monotonic() < deadline:
+                    names = api.get("/api/v1/interfaces/0")[0]["interface"]["names"]
+                    if names["resolve_requested"] >= len(want) and names["resolved"] >= len(want):
+                        break
+                    time.sleep(0.3)
                 check(names["resolve_requested"] >= len(want) and names["resolved"] >= len(want),
                       f"-n {mode}: asked {names['resolve_requested']}, named {names['resolved']}")
             finally:
                 nltest.stop(proc)
+
+        # The preference switches modes at run time (an administrator, with the session's CSRF
+        # token): decode first (no resolver name), then "local".
+        from test_auth import Client, wait_up
+        port = free_port()
+        proc = nltest.start([args.netlens, "-q", "-i", pcap, "-m", local_net, "-w", f"127.0.0.1:{port}",
+                             "-d", os.path.join(tmp, "data"), "--dns-server", f"127.0.0.1:{dns_port}"])
+        try:
+            wait_up(port)
+            admin = Client(port)
+            admin.login("admin", "admin")
+            admin.post("/api/v1/me/password", {"old": "admin", "new": "resolver-pass-1"})
+            admin.cookie = admin.csrf = None
+            admin.login("admin", "resolver-pass-1")
+            names = lambda: {h["ip"]: h["names"]["resolver"] for h in
+                             admin.call("GET", "/api/v1/interfaces/0/hosts?per_page=1000")["hosts"]
+                             if "resolver" in h.get("names", {})}
+            time.sleep(1.5)
+            check_eq(names(), {}, "preference unset (decode): nobody asks the DNS")
+            admin.put("/api/v1/preferences/dns_resolution_mode", "\"sideways\"", expect=400)
+            admin.put("/api/v1/preferences/dns_resolution_mode", "\"local\"")
+            want = {ip: named[ip] for ip in local}
+            got = {}
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline and got != want:
+                got = names()
+                time.sleep(0.3)
+            check_eq(got, want, "the dns_resolution_mode preference set to local: the local hosts get their names")
+        finally:
+            nltest.stop(proc)
     finally:
         nltest.stop(dns)
 

@@ -23,6 +23,9 @@ const ROUTES = {
   countries: () => import('./pages/countries.js'),
   country: () => import('./pages/country.js'),
   geomap: () => import('./pages/geomap.js'),
+  dns_names: () => import('./pages/dns_names.js'),
+  server_names: () => import('./pages/server_names.js'),
+  os: () => import('./pages/os.js'),
 };
 // The top-bar tab lit for each page.
 const NAV_OF = { host: 'hosts', flow: 'flows', asn: 'asns', country: 'countries' };

@@ -19,7 +19,13 @@ export async function mount(ctx) {
     <div id="host-body">
       <section class="tiles" id="host-tiles"></section>
       <div class="grid2">
-        <section class="card"><h2>Overview</h2><div id="host-overview"></div></section>
+        <section class="card"><h2>Overview</h2><div id="host-overview"></div>
+          <form class="toolbar" id="host-alias" autocomplete="off" hidden>
+            <label>Alias <input type="text" name="alias" id="host-alias-input" maxlength="64" placeholder="a name for this host" spellcheck="false"></label>
+            <button type="submit" class="button">Save alias</button>
+            <button type="button" class="button" id="host-alias-remove" hidden>Remove alias</button>
+            <span class="msg" id="host-alias-msg" role="status" hidden></span>
+          </form></section>
         <section class="card"><h2>Traffic</h2><div id="host-traffic"></div></section>
       </div>
       <div class="grid2">
@@ -58,6 +64,37 @@ export async function mount(ctx) {
       throw e;
     }
     if (ctx.alive) drawActivity($('#host-activity'), doc.hosts, from, to, { links: false });
+  });
+
+  // Aliases: administrators set them (PUT/DELETE /api/v1/hosts/{ip}/alias).
+  const aliasForm = $('#host-alias');
+  const aliasPath = `/hosts/${encodeURIComponent(ip)}/alias${api.query({ vlan })}`;
+  let shownAlias = null;
+  aliasForm.hidden = !(!ctx.user || ctx.user.role === 'administrator');
+  const aliasMsg = (text, kind = 'info') => {
+    const m = $('#host-alias-msg');
+    m.textContent = text;
+    m.className = `msg ${kind}`;
+    m.hidden = !text;
+  };
+  aliasForm.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const alias = aliasForm.alias.value.trim();
+    if (!alias) { aliasMsg('Enter an alias, or remove it.', 'error'); return; }
+    try {
+      await api.put(aliasPath, { alias });
+      aliasMsg('Saved.');
+      shownAlias = null;
+      loop.refresh();
+    } catch (e) { if (!(e instanceof api.AuthRedirect)) aliasMsg(e.message, 'error'); }
+  });
+  $('#host-alias-remove').addEventListener('click', async () => {
+    try {
+      await api.del(aliasPath);
+      aliasMsg('Removed.');
+      shownAlias = null;
+      loop.refresh();
+    } catch (e) { if (!(e instanceof api.AuthRedirect)) aliasMsg(e.message, 'error'); }
   });
 
   $('#host-json').addEventListener('click', async () => {
@@ -123,6 +160,11 @@ export async function mount(ctx) {
     const now = iface.snapshot_time;
     const total = h.sent.bytes + h.received.bytes;
     render($('#host-badge'), badge(h.local));
+    if ((h.alias || '') !== shownAlias) {
+      shownAlias = h.alias || '';
+      if (document.activeElement !== aliasForm.alias) aliasForm.alias.value = shownAlias;
+      $('#host-alias-remove').hidden = !shownAlias;
+    }
     render($('#host-tiles'), tiles([
       ['Traffic', fmt.bytes(total), `${fmt.count(h.sent.packets + h.received.packets)} packets`, 'total'],
       ['Sent', fmt.bytes(h.sent.bytes), `${fmt.count(h.sent.packets)} packets`, 'sent'],
@@ -131,6 +173,7 @@ export async function mount(ctx) {
     ]));
     render($('#host-overview'), facts([
       ['Address', html`<span class="mono">${h.ip}</span>`],
+      h.alias ? ['Alias', html`<strong id="host-alias-value">${h.alias}</strong>`] : null,
       h.name ? ['Name', html`${h.name} <span class="dim">(${(h.name_source || '').replace('_', ' ')})</span>`] : null,
       ...Object.entries(h.names || {}).filter(([src]) => src !== h.name_source)
         .map(([src, n]) => [`Name (${src.replace('_', ' ')})`, n]),

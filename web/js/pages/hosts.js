@@ -17,6 +17,7 @@ function readParams(p) {
     q: p.get('q') || '',
     asn: /^\d+$/.test(p.get('asn') || '') ? p.get('asn') : '',
     country: /^([A-Za-z]{2}|--)$/.test(p.get('country') || '') ? p.get('country').toUpperCase() : '',
+    os: p.get('os') || '',   // drill-down from the operating systems page
   };
 }
 
@@ -84,6 +85,7 @@ export async function mount(ctx) {
       q: next.q,
       asn: next.asn,
       country: next.country,
+      os: next.os,
     }, replace);
   }
 
@@ -91,7 +93,7 @@ export async function mount(ctx) {
   const loop = ctx.every(1000, async () => {
     const mine = ++seq;
     const [doc, iface] = await Promise.all([
-      api.get(`/interfaces/${ctx.iface}/hosts${api.query({ page: s.page, per_page: s.per_page, sort: s.sort, order: s.order, filter: s.filter, q: s.q, asn: s.asn, country: s.country })}`),
+      api.get(`/interfaces/${ctx.iface}/hosts${api.query({ page: s.page, per_page: s.per_page, sort: s.sort, order: s.order, filter: s.filter, q: s.q, asn: s.asn, country: s.country, os: s.os })}`),
       api.get(`/interfaces/${ctx.iface}`),
     ]);
     if (mine !== seq || !ctx.alive) return;   // parameters changed meanwhile
@@ -101,7 +103,7 @@ export async function mount(ctx) {
     card.dataset.total = String(doc.total);
     card.dataset.page = String(s.page);
     ctx.main.querySelector('#hosts-count').textContent =
-      `${fmt.count(doc.total)} ${s.filter ? `${s.filter} ` : ''}host${doc.total === 1 ? '' : 's'}${s.q ? ` matching “${s.q}”` : ''}${s.asn ? ` in AS${s.asn}` : ''}${s.country ? ` in ${s.country === '--' ? 'no country' : countryName(s.country)}` : ''}`;
+      `${fmt.count(doc.total)} ${s.filter ? `${s.filter} ` : ''}host${doc.total === 1 ? '' : 's'}${s.q ? ` matching “${s.q}”` : ''}${s.asn ? ` in AS${s.asn}` : ''}${s.country ? ` in ${s.country === '--' ? 'no country' : countryName(s.country)}` : ''}${s.os ? ` running ${s.os}` : ''}`;
   });
 
   return {

@@ -1,0 +1,4 @@
+// DNS names queried (see names.js).
+import { mountNames } from './names.js';
+
+export const mount = (ctx) => mountNames(ctx, 'dns_names');
