@@ -100,7 +100,7 @@ void packetLoop(InterfaceRun& run, Shared& shared, const Options& opt) {
       if (++since_check < 4096 && !run.snapshots.wanted()) continue;
     } else if (r == ReadResult::Records) {
       if (!src.isFile()) iface.advanceClock(wallClockMicros());  // a collector's clock: wall time
-      for (const FlowRecord& rec : src.records()) iface.processFlowRecord(rec);
+      iface.processFlowRecords(src.records());
       if (++since_check < 64 && !run.snapshots.wanted()) continue;
     } else if (r == ReadResult::Timeout) {
       if (!src.isFile()) iface.advanceClock(wallClockMicros());
