@@ -340,7 +340,6 @@ uint32_t NetworkInterface::createFlow(const FlowKey& key, uint64_t hash, bool sr
     if (f.client_network == f.server_network) break;
   }
 
-  geo_.flowCreated(cli ? &cli->geo : nullptr, srv ? &srv->geo : nullptr);
   if (cli) ++cli->flows_as_client;
   if (srv) {
     // A host talking to itself is in the flow once: endFlow releases it once.
@@ -390,7 +389,7 @@ uint32_t NetworkInterface::findOrCreateHost(const IpAddress& ip, uint16_t vlan) 
     h.local_stats = std::make_unique<LocalHostStats>();
     ++networks_[net].hosts;
   }
-  geo_.hostCreated(h.geo, ip, now_);
+  geo_.hostCreated(idx, h.geo);
   ++stats_.hosts.created;
   nameNewHost(h);
   return idx;
@@ -426,8 +425,24 @@ void NetworkInterface::finishInspection(Flow& f) {
 
 // ---- rolling flow totals into hosts, networks and applications ------------------------------
 
+void NetworkInterface::resolveGeo() {
+  geo_.resolvePending(
+      [this](uint32_t idx) -> std::pair<HostGeo*, const IpAddress*> {
+        Host& h = hosts_[idx];
+        if (!h.links.in_use) return {nullptr, nullptr};
+        return {&h.geo, &h.key.ip};
+      },
+      now_);
+}
+
 void NetworkInterface::rollUp(Flow& f) {
   f.dirty = false;
+  // A flow reaches the AS and country entities of its hosts with its first traffic.
+  if (geo_.enabled() && f.rolled_c2s.empty() && f.rolled_s2c.empty() && !(f.c2s.traffic.empty() && f.s2c.traffic.empty())) {
+    const Host* cli = host(f.client_host);
+    const Host* srv = host(f.server_host);
+    geo_.flowCreated(cli ? &cli->geo : nullptr, srv ? &srv->geo : nullptr);
+  }
   const TrafficCounter d_c2s = f.c2s.traffic - f.rolled_c2s;
   const TrafficCounter d_s2c = f.s2c.traffic - f.rolled_s2c;
   if (!d_c2s.empty() || !d_s2c.empty()) {
@@ -508,6 +523,7 @@ void NetworkInterface::rollUp(Flow& f) {
 }
 
 void NetworkInterface::rollUpDirty() {
+  resolveGeo();  // the hosts created since the last roll-up, in batches
   for (uint32_t idx : dirty_) {
     Flow& f = flows_[idx];
     if (f.links.in_use && f.dirty) rollUp(f);
@@ -518,6 +534,7 @@ void NetworkInterface::rollUpDirty() {
 // ---- lifecycle --------------------------------------------------------------------------
 
 void NetworkInterface::endFlow(uint32_t idx, FlowEndReason why) {
+  if (geo_.hasPending()) resolveGeo();
   Flow& f = flows_[idx];
   finishInspection(f);
   rollUp(f);
@@ -751,6 +768,7 @@ void NetworkInterface::shutdown() {
 }
 
 void NetworkInterface::finish() {
+  resolveGeo();
   flows_.forEach([&](uint32_t, Flow& f) {
     finishInspection(f);
     rollUp(f);

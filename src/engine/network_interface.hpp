@@ -190,6 +190,7 @@ class NetworkInterface {
   void updateTcp(Flow& f, FlowDirectionStats& dir, bool from_client, const DecodedPacket& d, uint32_t idx);
   void rollUp(Flow& f);
   void rollUpDirty();
+  void resolveGeo();
   void endFlow(uint32_t idx, FlowEndReason why);
   bool evictOneFlow();
   bool evictOneHost();
