@@ -251,7 +251,7 @@ void writeInterfaceJson(JsonWriter& w, const InterfaceSummary& iface) {
       .field("resolved", n.resolved).endObject();
   if (const GeoLookupStats& g = iface.geo_lookups; g.lookups) {
     w.key("geolocation").beginObject().field("lookups", g.lookups).field("located", g.located).field("with_asn", g.with_asn);
-    w.field("cache_hits", g.cache_hits).field("prefix_hits", g.prefix_hits).field("lookup_ns", g.nanoseconds).endObject();
+    w.field("cache_hits", g.cache_hits).field("prefix_hits", g.prefix_hits).endObject();
   }
   w.endObject();
 }
