@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <array>
 #include <utility>
-#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <unordered_map>
@@ -85,7 +84,6 @@ struct GeoLookupStats {
   uint64_t with_asn = 0;
   uint64_t cache_hits = 0;  // records decoded before
   uint64_t prefix_hits = 0; // answered for the whole /24 (/48) by an earlier lookup
-  uint64_t nanoseconds = 0; // spent looking up
 };
 
 class GeoAggregates {
@@ -105,7 +103,6 @@ class GeoAggregates {
   template <typename At>
   void resolvePending(At at, Micros now) {
     if (pending_.empty()) return;
-    const auto started = std::chrono::steady_clock::now();
     for (size_t first = 0; first < pending_.size(); first += kBatch) {
       size_t n = 0;
       for (size_t k = first; k < pending_.size() && k < first + kBatch; ++k) {
@@ -118,8 +115,6 @@ class GeoAggregates {
       lookupBatch(n, now);
     }
     pending_.clear();
-    stats_.nanoseconds +=
-        uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - started).count());
   }
   void hostRemoved(const HostGeo& g);
   void flowCreated(const HostGeo* client, const HostGeo* server);

@@ -76,7 +76,7 @@ void printExportStatus(const std::string& iface, const std::vector<IoCounter>& i
       group = c.group;
       line = std::string(group) + ":";
     }
-    line += " " + std::string(c.name) + "=" + std::to_string(c.value);
+    line.append(" ").append(c.name).append("=").append(std::to_string(c.value));
   }
   if (!line.empty()) std::fprintf(stderr, "netlens: %s: %s\n", iface.c_str(), line.c_str());
 }

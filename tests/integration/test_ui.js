@@ -751,6 +751,15 @@ test('geolocation: geo map renders countries and host markers; ASN and country p
   await page.waitForFunction((n) => document.querySelector('#hosts-card')?.dataset.total === String(n), hosts.total, { timeout: WAIT });
   await expectTexts(page, HOST_IPS, hosts.hosts.map((h) => h.ip), `hosts of AS${top.asn}`);
   assert.equal(hosts.total, top.hosts, 'the AS counts its hosts');
+  // The hosts list's own filters: AS cleared, a country typed in.
+  const topCountry = (await api('/interfaces/0/countries?per_page=1')).countries[0].country;
+  await page.fill('#hosts-asn', '');
+  await page.dispatchEvent('#hosts-asn', 'change');
+  await page.fill('#hosts-country', topCountry.toLowerCase());
+  await page.dispatchEvent('#hosts-country', 'change');
+  const inCountry = await api(`/interfaces/0/hosts?country=${topCountry}`);
+  await page.waitForFunction((n) => document.querySelector('#hosts-card')?.dataset.total === String(n), inCountry.total, { timeout: WAIT });
+  await expectTexts(page, HOST_IPS, inCountry.hosts.map((h) => h.ip), `hosts of ${topCountry}`);
   await page.goto(`${base}/#/countries`);
   const countries = await api('/interfaces/0/countries');
   await expectTexts(page, '#geo-card tbody tr', countries.countries.map((c) => c.country), 'countries by traffic', 'data-key');

@@ -32,6 +32,8 @@ export async function mount(ctx) {
         <button type="button" data-filter="local">Local</button>
         <button type="button" data-filter="remote">Remote</button>
       </div>
+      <input type="text" id="hosts-country" placeholder="Country" aria-label="Only hosts of this country (two-letter code)" value="${s.country}" size="7" maxlength="2" spellcheck="false">
+      <input type="text" id="hosts-asn" placeholder="AS number" aria-label="Only hosts of this AS number" value="${s.asn}" size="9" inputmode="numeric" spellcheck="false">
       <span id="hosts-geo-filter"></span>
       <input type="search" id="hosts-q" placeholder="Filter by address or name, e.g. 192.168. or example.com" aria-label="Filter hosts by address or name" value="${s.q}" spellcheck="false">
     </form>
@@ -62,6 +64,19 @@ export async function mount(ctx) {
     render(geoFilter, html`${chips}`);
   };
   showGeoFilter();
+  const countryInput = ctx.main.querySelector('#hosts-country');
+  const asnInput = ctx.main.querySelector('#hosts-asn');
+  // (A page being left may still get the change event of its focused field: ignored.)
+  countryInput.addEventListener('change', () => {
+    if (!ctx.alive || !countryInput.isConnected) return;
+    const v = countryInput.value.trim().toUpperCase();
+    if (v === '' || /^([A-Z]{2}|--)$/.test(v)) go({ country: v, page: 1 });
+  });
+  asnInput.addEventListener('change', () => {
+    if (!ctx.alive || !asnInput.isConnected) return;
+    const v = asnInput.value.trim().replace(/^AS/i, '');
+    if (v === '' || /^\d+$/.test(v)) go({ asn: v, page: 1 });
+  });
   geoFilter.addEventListener('click', (ev) => {
     const b = ev.target.closest('[data-clear]');
     if (b) go({ [b.dataset.clear]: '', page: 1 });
@@ -112,6 +127,8 @@ export async function mount(ctx) {
       table.setSort(s.sort, s.order);
       setFilterButtons();
       showGeoFilter();
+      if (document.activeElement !== countryInput) countryInput.value = s.country;
+      if (document.activeElement !== asnInput) asnInput.value = s.asn;
       if (document.activeElement !== q) q.value = s.q;
       seq++;
       loop.refresh();
