@@ -5,8 +5,8 @@ set -euo pipefail
 what=${1:-build}
 
 build_pkgs=(build-essential cmake pkg-config libndpi-dev libpcap-dev libcli11-dev libgtest-dev libcpp-httplib-dev libssl-dev nlohmann-json3-dev
-            libsodium-dev libsqlite3-dev libzmq3-dev cppzmq-dev zlib1g-dev librrd-dev libroaring-dev
-            libmaxminddb-dev libhiredis-dev ieee-data
+            libsodium-dev libsqlite3-dev libzmq3-dev cppzmq-dev zlib1g-dev libsimdjson-dev librrd-dev libroaring-dev
+            libmaxminddb-dev libhiredis-dev ieee-data libmaxmind-db-writer-perl
             iproute2 libcap2-bin)
 test_pkgs=(libndpi-bin tcpreplay tshark wireshark-common python3 clang libclang-rt-14-dev time procps openssl
            chromium softflowd nfdump nfdump-sflow pmacct redis-server dnsmasq-base prometheus rrdtool
@@ -14,8 +14,9 @@ test_pkgs=(libndpi-bin tcpreplay tshark wireshark-common python3 clang libclang-
 
 pkgs=("${build_pkgs[@]}")
 [ "$what" = test ] && pkgs+=("${test_pkgs[@]}")
-# The browser test runs on Node (>= 18) with npm; a machine that has them otherwise keeps its own.
-if [ "$what" = test ] && ! { command -v node && command -v npm; } >/dev/null 2>&1; then
+# The browser test runs on Node (>= 18) with npm, and npm installs the default GeoIP data; a
+# machine that has them otherwise keeps its own.
+if ! { command -v node && command -v npm; } >/dev/null 2>&1; then
   pkgs+=(nodejs npm)
 fi
 
@@ -37,6 +38,7 @@ for p in "${pkgs[@]}"; do
 done
 if [ ${#missing[@]} -eq 0 ]; then
   npm_test_deps
+  "$(dirname "$0")/install-geoip.sh"
   exit 0
 fi
 
@@ -49,3 +51,4 @@ echo "wireshark-common wireshark-common/install-setuid boolean false" | $sudo de
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 npm_test_deps
+"$(dirname "$0")/install-geoip.sh"  # default GeoIP/ASN data (data/geoip/db)

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <sstream>
 
+#include "collect/zmq_keys.hpp"
 #include "netlens_version.hpp"
 
 namespace netlens {
@@ -89,9 +90,24 @@ ParseOutcome parseOptions(int argc, const char* const* argv) {
       ->check(CLI::Range(size_t(1000), size_t(1'000'000'000)));
   app.add_option("--activity-retention", o.timeseries.activity_keep_hours, "Hours of host activity maps kept on disk (default 168, at least 24)")
       ->check(CLI::Range(24u, 24u * 3660));
+  std::string name_mode;
+  app.add_option("-n,--dns-mode", name_mode,
+                 "Host names: 'decode' (default) learns them from DNS, mDNS, NetBIOS, DHCP, TLS and HTTP traffic; "
+                 "'local' also asks the DNS for the names of local hosts, 'all' for every host; 'none' decodes "
+                 "nothing from DNS/mDNS/NetBIOS/DHCP (ntopng's numbers 0-3 work too)");
+  app.add_option("--dns-server", o.dns_server,
+                 "DNS server for -n local/all: ADDRESS[:PORT] (default: the system's resolver)");
+  app.add_option("-r,--redis", o.redis,
+                 "Keep the name cache, preferences and purged local hosts in Redis: HOST[:PORT][@DB] or a unix "
+                 "socket path (default: an embedded store under the data directory)");
+  app.add_option("--geoip-dir", o.geoip_dir,
+                 "Directory of MaxMind DB (.mmdb) files for the country, city, coordinates and AS of every host: "
+                 "MaxMind's layout (GeoLite2-City/Country/ASN) or ip-location-db's flat one (default: the databases "
+                 "installed by scripts/install-geoip.sh, " NETLENS_DEFAULT_GEOIP_DIR ")");
   app.add_flag("-q,--quiet", o.quiet, "Print only errors");
   app.add_option("--status-interval", o.status_interval_s,
                  "Seconds between the one-line status of each interface printed on stderr (0: never; default 10)");
+  addFlowIoOptions(app, o.flow_io);
   app.footer(
       "Capture files use packet time as the clock; by default nothing expires on idle time while a file is read "
       "(a file is one analysis), unless a timeout option is given.\n"
@@ -105,6 +121,11 @@ ParseOutcome parseOptions(int argc, const char* const* argv) {
     // --help and --version exit 0; every usage error exits 2, like netlens's own checks.
     out.exit_code = app.exit(e, os, es) == 0 ? 0 : 2;
     out.output = os.str() + es.str();
+    return out;
+  }
+  if (o.flow_io.zmq_generate_keys) {
+    const auto [pub, sec] = generateCurveKeys();
+    out.output = "public key: " + pub + "\nsecret key: " + sec + "\n";
     return out;
   }
   for (const std::string& spec : local_nets) {
@@ -146,6 +167,14 @@ ParseOutcome parseOptions(int argc, const char* const* argv) {
   }
   // Like the web server: a one-shot analysis (--shutdown-when-done) writes no series unless asked.
   o.timeseries.enabled = !ts_off && (ts_on || !ts_tiers.empty() || !o.shutdown_when_done || !o.web.options.data_dir.empty());
+  if (!name_mode.empty()) {
+    o.name_mode = enrich::parseNameMode(name_mode);
+    if (!o.name_mode) {
+      out.exit_code = 2;
+      out.output = "netlens: -n: '" + name_mode + "' is not a mode: decode, local, all or none (or 0-3)\n";
+      return out;
+    }
+  }
   o.lifecycle.flow_idle_s = flow_idle;
   o.lifecycle.tcp_closed_s = tcp_closed;
   o.lifecycle.local_host_idle_s = local_idle;
@@ -180,6 +209,7 @@ EngineConfig engineConfigFor(const Options& o, const std::string& iface_name, bo
   c.ndpi.max_udp_packets = o.max_udp_dpi_packets;
   c.decoder.decode_tunnels = o.decode_tunnels;
   c.max_peers_per_host = o.max_peers_per_host;
+  if (o.name_mode) c.name_mode = *o.name_mode;
   return c;
 }
 

@@ -8,6 +8,7 @@
 #include "capture/pcap_source.hpp"
 #include "engine/engine_config.hpp"
 #include "store/timeseries_config.hpp"
+#include "export/export_options.hpp"
 #include "web/web_server.hpp"
 
 namespace netlens {
@@ -38,6 +39,11 @@ struct Options {
   WebSettings web;
   // Time series and host activity maps under <data dir>/timeseries (dir filled in by the runner).
   store::TimeseriesConfig timeseries;
+  FlowIoOptions flow_io;  // ZMQ collection and flow export
+  std::optional<enrich::NameMode> name_mode;  // -n (unset: the preference, else decode)
+  std::string dns_server;                     // --dns-server ADDR[:PORT] for -n local/all
+  std::string redis;                          // -r HOST[:PORT][@DB] or a unix socket path
+  std::string geoip_dir = NETLENS_DEFAULT_GEOIP_DIR;  // --geoip-dir
 };
 
 struct ParseOutcome {

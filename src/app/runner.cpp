@@ -20,6 +20,9 @@
 #include "engine/network_interface.hpp"
 #include "store/series_sampler.hpp"
 #include "store/timeseries_store.hpp"
+#include "export/flow_export.hpp"
+#include "enrich/resolver.hpp"
+#include "enrich/enrichment.hpp"
 
 namespace netlens {
 
@@ -33,6 +36,7 @@ struct InterfaceRun {
   std::unique_ptr<store::SeriesSampler> series;  // feeds the time-series writer on each tick
   std::string dump_path;
   std::ifstream dump_part;  // several interfaces: this interface's document, read back to merge
+  std::vector<std::unique_ptr<ExportFeed>> export_feeds;  // one per exporter
   std::thread thread;
   std::atomic<bool> input_done{false};
   bool failed = false;
@@ -42,6 +46,7 @@ struct Shared {
   std::atomic<bool> stop{false};
   SettingsChannel settings;  // preferences changed at run time
   std::atomic<uint64_t> reload_generation{0};
+  std::unique_ptr<enrich::ReverseResolver> resolver;  // -n local/all (or the preference)
 };
 
 std::string formatBits(double bps) {
@@ -56,6 +61,14 @@ std::string formatBits(double bps) {
   return buf;
 }
 
+// The interface's collector and exporter counters (see IoCounter), from the packet thread.
+void updateIoCounters(InterfaceRun& run) {
+  std::vector<IoCounter> io;
+  run.source->ioCounters(io);
+  exportCounters(run.export_feeds, io);
+  run.engine->setIoCounters(std::move(io));
+}
+
 void printStatus(const NetworkInterface& iface, const char* when) {
   const InterfaceStats& s = iface.stats();
   uint64_t errors = 0;
@@ -67,6 +80,7 @@ void printStatus(const NetworkInterface& iface, const char* when) {
                formatBits(s.throughput.bps).c_str(), iface.activeFlows(), (unsigned long)s.flows.created,
                iface.activeHosts(), (unsigned long)errors,
                (unsigned long)(s.kernel_drops + s.interface_drops + s.engine_drops));
+  printExportStatus(iface.name(), s.io);
 }
 
 void packetLoop(InterfaceRun& run, Shared& shared, const Options& opt) {
@@ -90,6 +104,7 @@ void packetLoop(InterfaceRun& run, Shared& shared, const Options& opt) {
       if (++since_check < 64 && !run.snapshots.wanted()) continue;
     } else if (r == ReadResult::Timeout) {
       if (!src.isFile()) iface.advanceClock(wallClockMicros());
+      else iface.serviceBackground();
     } else {
       if (r == ReadResult::Error) {
         std::fprintf(stderr, "netlens: %s: capture error: %s\n", src.name().c_str(), src.lastError().c_str());
@@ -108,6 +123,7 @@ void packetLoop(InterfaceRun& run, Shared& shared, const Options& opt) {
     }
     const CaptureDrops d = src.drops();
     iface.setCaptureDrops(d.kernel, d.interface);
+    updateIoCounters(run);
     if (const uint64_t g = shared.reload_generation.load(); g != seen_reload) {
       seen_reload = g;
       iface.requestNdpiReload();
@@ -120,6 +136,7 @@ void packetLoop(InterfaceRun& run, Shared& shared, const Options& opt) {
   const CaptureDrops d = src.drops();
   iface.setCaptureDrops(d.kernel, d.interface);
   iface.finish();
+  updateIoCounters(run);
   run.input_done = true;
   kill(getpid(), SIGUSR1);  // wake the main thread: it may be time to stop
   if (!opt.quiet && src.isFile() && !opt.shutdown_when_done)
@@ -129,10 +146,12 @@ void packetLoop(InterfaceRun& run, Shared& shared, const Options& opt) {
   const bool stay = !(opt.shutdown_when_done && src.isFile());
   while (stay && !shared.stop.load()) {
     run.snapshots.serve(iface);
+    iface.serviceBackground();  // answers of the reverse resolver still arrive
     std::this_thread::sleep_for(std::chrono::milliseconds(3));
   }
-  if (!opt.quiet) printStatus(iface, " (end)");
   iface.shutdown();
+  updateIoCounters(run);
+  if (!opt.quiet) printStatus(iface, " (end)");
   if (run.dump) run.dump->finish(iface);
 }
 
@@ -166,22 +185,33 @@ int runNetlens(const Options& opt) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   Shared shared;
+  std::vector<std::unique_ptr<ExportWorker>> exporters;  // outlive the runs that feed them
   std::vector<std::unique_ptr<InterfaceRun>> runs;
   std::unique_ptr<web::WebServer> web_server;
   std::unique_ptr<store::TimeseriesStore> timeseries;
   std::ofstream merged;  // several interfaces: the document, opened now as the single one is
+  std::shared_ptr<const Enrichment> enrichment;  // loaded once, shared by every interface
   try {
     if (opt.interfaces.size() > 1 && !opt.dump_json.empty()) {
       merged.open(opt.dump_json, std::ios::binary | std::ios::trunc);
       if (!merged) throw std::runtime_error("cannot create " + opt.dump_json + ": " + std::strerror(errno));
     }
+    exporters = openExporters(opt.flow_io, opt.quiet);
+    if (!opt.name_mode || *opt.name_mode != enrich::NameMode::None) {
+      enrich::ResolverOptions ro;
+      ro.server = opt.dns_server;
+      shared.resolver = std::make_unique<enrich::ReverseResolver>(ro);
+    }
     for (size_t i = 0; i < opt.interfaces.size(); ++i) {
       auto run = std::make_unique<InterfaceRun>();
       run->source = openSource(opt.interfaces[i], opt);
       const bool is_file = run->source->isFile();
-      run->engine = std::make_unique<NetworkInterface>(
-          engineConfigFor(opt, run->source->name(), is_file, run->source->ownNetworks()));
+      EngineConfig config = engineConfigFor(opt, run->source->name(), is_file, run->source->ownNetworks());
+      if (!enrichment) enrichment = loadEnrichment(opt.geoip_dir, NETLENS_DEFAULT_IEEE_DATA_DIR, opt.quiet);
+      config.enrich = enrichment;
+      run->engine = std::make_unique<NetworkInterface>(std::move(config));
       if (auto* c = dynamic_cast<const CollectorStatsProvider*>(run->source.get())) run->engine->setCollector(c);
+      run->engine->setResolver(shared.resolver.get());
       if (!opt.dump_json.empty()) {
         run->dump_path = opt.interfaces.size() == 1 ? opt.dump_json : opt.dump_json + ".part" + std::to_string(i);
         run->dump = std::make_unique<JsonDump>(run->dump_path);
@@ -192,6 +222,10 @@ int runNetlens(const Options& opt) {
           std::remove(run->dump_path.c_str());
           if (!run->dump_part) throw std::runtime_error("cannot read back " + run->dump_path);
         }
+      }
+      for (auto& e : exporters) {
+        run->export_feeds.push_back(std::make_unique<ExportFeed>(*e));
+        run->engine->addFlowExporter(run->export_feeds.back().get(), Micros(opt.flow_io.export_interval_s) * kMicrosPerSecond);
       }
       runs.push_back(std::move(run));
     }
@@ -224,6 +258,7 @@ int runNetlens(const Options& opt) {
           if (opt.lifecycle.tcp_closed_s) s.tcp_closed_s.reset();
           if (opt.lifecycle.local_host_idle_s) s.local_host_idle_s.reset();
           if (opt.lifecycle.remote_host_idle_s) s.remote_host_idle_s.reset();
+          if (opt.name_mode) s.name_mode.reset();
           shared.settings.publish(s);
         }
         if (!opt.quiet) std::fprintf(stderr, "netlens: web interface on %s\n", opt.web.describe().c_str());
@@ -242,6 +277,9 @@ int runNetlens(const Options& opt) {
     return 1;
   }
 
+  bool any_file = false;
+  for (auto& r : runs) any_file |= r->source->isFile();
+  if (any_file) waitForSubscribers(exporters, opt.flow_io.zmq_export_wait_s, opt.quiet);
   for (auto& r : runs) r->thread = std::thread(packetLoop, std::ref(*r), std::ref(shared), std::cref(opt));
 
   bool has_files = false;
@@ -268,6 +306,15 @@ int runNetlens(const Options& opt) {
   for (auto& r : runs) r->thread.join();
   if (timeseries) timeseries->stop();  // writes what is still queued
 
+  // The exporters send what is still queued (and wait for it to leave) before netlens ends.
+  if (!exporters.empty()) {
+    exporters.clear();
+    for (auto& r : runs) {
+      std::vector<IoCounter> io;
+      exportCounters(r->export_feeds, io, false);
+      if (!opt.quiet) printExportStatus(r->engine->name() + " (end)", io);
+    }
+  }
   int rc = 0;
   for (auto& r : runs) rc |= r->failed ? 1 : 0;
   if (runs.size() > 1 && !opt.dump_json.empty() && !mergeDumps(merged, runs)) {

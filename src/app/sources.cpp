@@ -1,10 +1,13 @@
 #include "app/sources.hpp"
 
+#include <cstdio>
 #include <stdexcept>
 
 #include "capture/pcap_source.hpp"
 #include "collect/netflow_source.hpp"
 #include "collect/sflow_source.hpp"
+#include "collect/zmq_keys.hpp"
+#include "collect/zmq_source.hpp"
 
 namespace netlens {
 
@@ -35,6 +38,16 @@ std::unique_ptr<PacketSource> openSource(const std::string& spec, const Options&
   std::string rest;
   if (hasScheme(spec, "netflow", rest)) return openCollector<NetflowSource>(spec, rest);
   if (hasScheme(spec, "sflow", rest)) return openCollector<SflowSource>(spec, rest);
+  if (isZmqSpec(spec)) {
+    ZmqSourceOptions zo;
+    if (!options.flow_io.zmq_encryption_key.empty()) {
+      zo.curve_secret_key = loadCurveKey(options.flow_io.zmq_encryption_key, "--zmq-encryption-key");
+      if (!options.quiet)
+        std::fprintf(stderr, "netlens: %s: CURVE encryption on; probes must use the public key %s\n", spec.c_str(),
+                     curvePublicKey(zo.curve_secret_key).c_str());
+    }
+    return std::make_unique<ZmqFlowSource>(spec, zo);
+  }
   return openPcapSource(spec, options.capture);
 }
 

@@ -2,6 +2,8 @@
 // FlowRecord: what one exported flow says (NetFlow v5/v9, IPFIX), in the collector's own terms:
 // absolute times, counters already scaled by the exporter's sampling rate.
 #include <cstdint>
+#include <memory>
+#include <string_view>
 
 #include "core/ip_address.hpp"
 #include "core/timestamp.hpp"
@@ -27,7 +29,11 @@ enum class FlowField : uint32_t {
   InputInterface = 1u << 14,
   OutputInterface = 1u << 15,
   Sampling = 1u << 16,  // a sampling rate other than 1 applied to the counters
+  L7Ids = 1u << 17,     // l7_master / l7_app: the probe's application as nDPI protocol numbers
+  L7Name = 1u << 18,    // l7_name: the probe's application by name ("TLS.Google")
 };
+
+struct FlowDetails;  // engine/ndpi_classifier.hpp: what a probe knows beyond the counters
 
 struct FlowRecord {
   uint8_t export_version = 0;  // 5, 9 or 10 (IPFIX)
@@ -48,6 +54,11 @@ struct FlowRecord {
   IpAddress exporter;
   uint32_t observation_domain = 0;  // IPFIX observation domain, v9 source id, v5 engine type/id
   uint32_t present = 0;             // FlowField bits
+  // The probe's application (nProbe's L7_PROTO "master.app" / L7_PROTO_NAME), when it sent one.
+  uint16_t l7_master = 0, l7_app = 0;
+  std::string_view l7_name;  // valid while the batch is (the source keeps the text)
+  // Server name, process of each side, ...: only when the probe sent some (shared, immutable).
+  std::shared_ptr<const FlowDetails> details;
 
   bool has(FlowField f) const { return (present & uint32_t(f)) != 0; }
   void set(FlowField f) { present |= uint32_t(f); }

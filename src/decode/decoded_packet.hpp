@@ -65,6 +65,7 @@ struct DecodedPacket {
   uint32_t l3_len = 0;
   uint32_t l4_len = 0;       // L4 header + payload as the IP header announces it
   uint32_t payload_len = 0;  // L4 payload
+  const uint8_t* payload = nullptr;  // TCP and UDP: the payload_len bytes of L4 payload
 
   // TCP only (has_tcp_header false when the segment is too short to hold one).
   bool has_tcp_header = false;

@@ -364,6 +364,7 @@ class Decoder {
           d_.tcp_flags = p_[l4 + 13];
           d_.has_tcp_header = true;
           d_.payload_len = l4_len - hdr;
+          d_.payload = p_ + l4 + hdr;
         }
         break;
       case 17:
@@ -371,6 +372,7 @@ class Decoder {
           d_.src_port = be16(l4);
           d_.dst_port = be16(l4 + 2);
           d_.payload_len = l4_len - 8;
+          d_.payload = p_ + l4 + 8;
         }
         break;
       case 132:  // SCTP: common header with ports, verification tag and checksum

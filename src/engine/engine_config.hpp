@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -7,6 +8,8 @@
 #include "core/cidr.hpp"
 #include "decode/packet_decoder.hpp"
 #include "engine/ndpi_classifier.hpp"
+#include "enrich/name_config.hpp"
+#include "enrich/enrichment.hpp"
 
 namespace netlens {
 
@@ -34,6 +37,9 @@ struct EngineConfig {
   DecoderOptions decoder;
   uint32_t max_peers_per_host = 1024;
   bool local_host_apps = true;  // per-application breakdown for local hosts
+  enrich::NameMode name_mode = enrich::NameMode::Decode;  // -n
+  uint32_t max_cached_names = 65536;  // addresses named by traffic that are not hosts (yet)
+  std::shared_ptr<const Enrichment> enrich;  // geolocation, ASN, MAC vendors (shared, read-only)
 };
 
 }  // namespace netlens
@@ -47,6 +53,7 @@ struct RuntimeSettings {
   std::optional<uint32_t> local_host_idle_s;
   std::optional<uint32_t> remote_host_idle_s;
   std::optional<bool> local_host_apps;
+  std::optional<enrich::NameMode> name_mode;  // the "dns_resolution_mode" preference
 };
 
 }  // namespace netlens

@@ -38,6 +38,9 @@ class EntryTable {
 
   uint32_t size() const { return size_; }
   uint32_t maxEntries() const { return max_; }
+  // One past the highest index ever used: every entry index is below it.
+  uint32_t highWater() const { return high_water_; }
+  bool inUse(uint32_t idx) const { return idx < high_water_ && (*this)[idx].links.in_use; }
   bool full() const { return size_ >= max_; }
 
   Entry& operator[](uint32_t idx) { return chunks_[idx >> kChunkBits][idx & kChunkMask]; }

@@ -12,6 +12,8 @@
 #include "core/timestamp.hpp"
 #include "core/value_ptr.hpp"
 #include "engine/entry_table.hpp"
+#include "enrich/host_names.hpp"
+#include "engine/geo_aggregates.hpp"
 
 namespace netlens {
 
@@ -69,6 +71,8 @@ struct Host {
   TrafficCounter sent;
   TrafficCounter received;
   ValuePtr<LocalHostStats> local_stats;
+  ValuePtr<enrich::HostNames> names;  // names and OS guess, once one is learned
+  HostGeo geo;  // country, city, coordinates, AS: looked up once, when the host is created
 };
 
 }  // namespace netlens

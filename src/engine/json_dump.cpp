@@ -51,6 +51,15 @@ void JsonDump::finish(const NetworkInterface& iface) {
     JsonWriter w(buf_);
     writeNetworksJson(w, summary);
   }
+  if (iface.geo().enabled()) {
+    buf_ += ',';
+    JsonWriter w(buf_);
+    w.key("asns").beginArray();
+    for (const AsStats& a : iface.geo().asns()) writeAsJson(w, a, summary);
+    w.endArray().key("countries").beginArray();
+    for (const CountryStats& c : iface.geo().countries()) writeCountryJson(w, c, summary);
+    w.endArray();
+  }
   buf_ += ",\"hosts\":[";
   bool first = true;
   iface.forEachHost([&](const Host& h) {

@@ -42,7 +42,17 @@ struct AppProtocol {
   uint16_t accounted() const { return app ? app : master; }
 };
 
-// What nDPI extracted from a flow; allocated only for flows where it found something.
+// A process at one end of a flow, as a host agent reports it (nProbe's SRC_PROC_* / DST_PROC_*).
+struct FlowProcess {
+  uint32_t pid = 0;
+  uint32_t uid = 0;
+  std::string name;
+  std::string user;
+  bool known() const { return pid != 0 || !name.empty(); }
+};
+
+// What nDPI extracted from a flow (or a probe sent with it); allocated only for flows where
+// there is something.
 struct FlowDetails {
   std::string server_name;  // HTTP Host, TLS/QUIC SNI, DNS query name, ...
   std::string url;
@@ -55,6 +65,7 @@ struct FlowDetails {
   std::string info;  // nDPI's summarised flow information
   uint64_t risk = 0;
   uint16_t risk_score = 0;
+  FlowProcess client_process, server_process;  // from probes only
 };
 
 class NdpiModule;

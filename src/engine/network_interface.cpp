@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "decode/packet_decoder.hpp"
+#include "engine/naming_state.hpp"
 
 namespace netlens {
 
@@ -40,7 +41,8 @@ NetworkInterface::NetworkInterface(EngineConfig config)
     : config_(std::move(config)),
       classifier_(config_.ndpi),
       flows_(config_.lifecycle.max_flows),
-      hosts_(config_.lifecycle.max_hosts) {
+      hosts_(config_.lifecycle.max_hosts),
+      geo_(config_.enrich) {
   const LifecycleConfig& lc = config_.lifecycle;
   flow_idle_ = seconds(lc.flow_idle_s.value_or(60));
   tcp_closed_ = seconds(lc.tcp_closed_s.value_or(10));
@@ -51,6 +53,7 @@ NetworkInterface::NetworkInterface(EngineConfig config)
   dirty_.reserve(1024);
   sampled_decoder_ = config_.decoder;
   sampled_decoder_.allow_truncated = true;
+  naming_ = std::make_unique<Naming>(config_.max_cached_names);
 }
 
 NetworkInterface::~NetworkInterface() {
@@ -68,6 +71,11 @@ void NetworkInterface::applySettings(const RuntimeSettings& s) {
   if (s.remote_host_idle_s) remote_host_idle_ = seconds(*(lc.remote_host_idle_s = s.remote_host_idle_s));
   if (lc.anyTimeoutSet()) config_.expire_idle = true;
   if (s.local_host_apps) config_.local_host_apps = *s.local_host_apps;
+  if (s.name_mode && *s.name_mode != config_.name_mode) {
+    config_.name_mode = *s.name_mode;
+    // Now resolving: the hosts already known are asked for too (as many as the list holds).
+    hosts_.forEach([&](uint32_t, const Host& h) { wantName(h); });
+  }
 }
 
 InterfaceSummary NetworkInterface::summary() const {
@@ -81,6 +89,10 @@ InterfaceSummary NetworkInterface::summary() const {
   s.networks = networks_;
   s.names = classifier_.names();
   if (collector_) s.collector = collector_->collectorStats();
+  s.stats.names.cache_entries = naming_->cache.size();
+  s.stats.names.cache_evicted = naming_->cache.evicted();
+  s.enrich = config_.enrich;
+  s.geo_lookups = geo_.lookupStats();
   return s;
 }
 
@@ -159,6 +171,10 @@ void NetworkInterface::processFrame(const PacketRef& pkt) {
   if (d.has_tcp_header) updateTcp<kSampled>(f, dir, from_client, d, idx);
 
   if (!f.detection_final) inspect<kSampled>(f, d);
+  // DNS, mDNS, NetBIOS and DHCP messages name hosts: a port test per packet, a parse only then.
+  if (d.payload && d.l4_proto == 17 && (isNamePort(d.src_port) || isNamePort(d.dst_port)) &&
+      config_.name_mode != enrich::NameMode::None)
+    learnFromUdp(d);
   noteActivity(idx, f);
 }
 
@@ -252,7 +268,8 @@ void NetworkInterface::processFlowRecord(const FlowRecord& r, const FlowKey& key
     Flow& f = flows_[idx];
     classifier_.end(f.inspection);  // nDPI never sees these packets
     f.inspection = nullptr;
-    f.app = classifier_.guess(r.l4_proto, r.src_ip, r.src_port, r.dst_ip, r.dst_port);
+    const std::optional<AppProtocol> probe_app = probeApplication(r);
+    f.app = probe_app ? *probe_app : classifier_.guess(r.l4_proto, r.src_ip, r.src_port, r.dst_ip, r.dst_port);
     f.detection_final = true;
     f.first_seen = first;
     f.last_seen = last;
@@ -266,11 +283,27 @@ void NetworkInterface::processFlowRecord(const FlowRecord& r, const FlowKey& key
     if (dir.first_seen == 0 || first < dir.first_seen) dir.first_seen = first;
     dir.last_seen = std::max(dir.last_seen, last);
   };
+  if (r.details) f.details = r.details;  // what the probe knows (server name, processes)
   account(from_client ? f.c2s : f.s2c, forward, r.tcp_flags);
   account(from_client ? f.s2c : f.c2s, reverse, 0);
   if (first < f.first_seen) f.first_seen = first;
   f.last_seen = std::max(f.last_seen, last);
   noteActivity(idx, f);
+}
+
+std::optional<AppProtocol> NetworkInterface::probeApplication(const FlowRecord& r) {
+  if (r.has(FlowField::L7Name))
+    if (auto p = app_names_.find(classifier_.names(), r.l7_name)) return p;
+  if (r.has(FlowField::L7Ids)) {
+    // Numbers are nDPI's: right when the probe runs the same nDPI, checked to be in range.
+    const size_t n = classifier_.names()->protocols.size();
+    if (r.l7_master < n && r.l7_app < n) {
+      AppProtocol p{r.l7_master, r.l7_app};
+      p.category = classifier_.names()->protocolCategory(p.accounted());
+      return p;
+    }
+  }
+  return std::nullopt;
 }
 
 template <bool kSampled>
@@ -326,6 +359,10 @@ uint32_t NetworkInterface::createFlow(const FlowKey& key, uint64_t hash, bool sr
     return FlowTable::kNone;
   }
   const uint32_t idx = flows_.insert(key, hash, kFlowsActive);
+  if (!exporters_.empty()) {
+    if (idx >= export_marks_.size()) export_marks_.resize(size_t(idx) + 1 + export_marks_.size() / 2);
+    export_marks_[idx] = ExportMark{};
+  }
   Flow& f = flows_[idx];
   f.client_is_a = src_is_a;  // the side that sent the first packet started the flow
   f.id = ++stats_.flows.created;
@@ -350,6 +387,7 @@ uint32_t NetworkInterface::createFlow(const FlowKey& key, uint64_t hash, bool sr
     if (f.client_network == f.server_network) break;
   }
 
+  geo_.flowCreated(cli ? &cli->geo : nullptr, srv ? &srv->geo : nullptr);
   if (cli) ++cli->flows_as_client;
   if (srv) {
     // A host talking to itself is in the flow once: endFlow releases it once.
@@ -399,7 +437,9 @@ uint32_t NetworkInterface::findOrCreateHost(const IpAddress& ip, uint16_t vlan) 
     h.local_stats = std::make_unique<LocalHostStats>();
     ++networks_[net].hosts;
   }
+  geo_.hostCreated(h.geo, ip, now_);
   ++stats_.hosts.created;
+  nameNewHost(h);
   return idx;
 }
 
@@ -448,6 +488,7 @@ void NetworkInterface::finishInspection(Flow& f) {
   if (!f.inspection) return;
   if (f.app.app == 0) f.app = classifier_.giveUp(f.inspection);
   f.details = classifier_.details(f.inspection, f.app);
+  if (f.details) learnFromDetails(f);
   f.app = classifier_.toCurrentIds(f.inspection, f.app);
   f.app.confidence = classifier_.confidence(f.inspection);
   classifier_.end(f.inspection);
@@ -469,6 +510,7 @@ void NetworkInterface::rollUp(Flow& f) {
       Host& h = hosts_[idx];
       h.sent.add(sent);
       h.received.add(rcvd);
+      geo_.traffic(h.geo, sent, rcvd, f.last_seen);
       if (f.last_seen > h.last_seen) {
         if (h.last_seen / kMicrosPerSecond != f.last_seen / kMicrosPerSecond) hosts_.touch(idx, h.links.list);
         h.last_seen = f.last_seen;
@@ -515,6 +557,13 @@ void NetworkInterface::rollUp(Flow& f) {
     ++a.flows;
     f.app_accounted = true;
   }
+  if (geo_.enabled()) {
+    TrafficCounter t = a_c2s;
+    t.add(a_s2c);
+    const Host* cli = host(f.client_host);
+    const Host* srv = host(f.server_host);
+    geo_.appTraffic(cli ? &cli->geo : nullptr, srv ? &srv->geo : nullptr, id, t);
+  }
   if (config_.local_host_apps) {
     auto credit = [&](uint32_t idx, const TrafficCounter& sent, const TrafficCounter& rcvd) {
       if (idx == kNoHost || !hosts_[idx].local_stats) return;
@@ -544,6 +593,7 @@ void NetworkInterface::endFlow(uint32_t idx, FlowEndReason why) {
   Flow& f = flows_[idx];
   finishInspection(f);
   rollUp(f);
+  if (!exporters_.empty()) exportFlow(idx, f, true);
   for (FlowSink* s : sinks_) s->flowEnded(*this, f, why);
   for (int16_t n : {f.client_network, f.server_network}) {
     if (n == kNoNetwork) continue;
@@ -581,6 +631,7 @@ bool NetworkInterface::evictOneHost() {
       Host& h = hosts_[idx];
       if (h.active_flows != 0) continue;
       if (h.network != kNoNetwork) --networks_[h.network].hosts;
+      geo_.hostRemoved(h.geo);
       hosts_.erase(idx, h.key.hash());
       ++stats_.hosts.evicted;
       return true;
@@ -616,6 +667,7 @@ void NetworkInterface::expireHosts() {
         hosts_.touch(idx, list);  // in use: look again next time round (last_seen stays true)
       } else {
         if (h.network != kNoNetwork) --networks_[h.network].hosts;
+        geo_.hostRemoved(h.geo);
         hosts_.erase(idx, h.key.hash());
         ++stats_.hosts.expired;
       }
@@ -656,6 +708,8 @@ void NetworkInterface::tick() {
     expireFlows();
     expireHosts();
   }
+  if (!exporters_.empty()) exportSlice();
+  serviceResolver();
   std::string error;
   std::vector<uint16_t> remap;
   if (classifier_.applyReload(&error, &remap) && !remap.empty()) moveToNewProtocolIds(remap);
@@ -683,11 +737,49 @@ uint32_t NetworkInterface::activeLocalHosts() const {
   return n;
 }
 
+// ---- export ------------------------------------------------------------------------------
+
+void NetworkInterface::addFlowExporter(FlowExporter* exporter, Micros interval) {
+  exporters_.push_back(exporter);
+  export_interval_ = export_interval_ ? std::min(export_interval_, interval) : interval;
+  if (export_marks_.size() < flows_.highWater()) export_marks_.resize(flows_.highWater());
+}
+
+void NetworkInterface::exportFlow(uint32_t idx, const Flow& f, bool ended) {
+  ExportMark& m = export_marks_[idx];
+  FlowDelta d{f.c2s.traffic - m.c2s, f.s2c.traffic - m.s2c, ended};
+  if (d.c2s.empty() && d.s2c.empty()) return;  // nothing new (an idle flow, or ended unchanged)
+  m.c2s = f.c2s.traffic;
+  m.s2c = f.s2c.traffic;
+  for (FlowExporter* e : exporters_) e->exportFlow(*this, f, d);
+}
+
+void NetworkInterface::exportSlice() {
+  // Each tick (a second) walks 1/interval of the table: every flow is looked at once per interval,
+  // and a tick's cost stays proportional to the table's size over the interval.
+  const uint32_t high = flows_.highWater();
+  if (high > 0) {
+    // high / seconds slots a tick, the remainder carried over: each slot once per interval.
+    const uint64_t seconds = std::max<uint64_t>(1, export_interval_ / kMicrosPerSecond);
+    export_carry_ += high;
+    uint32_t budget = uint32_t(std::min<uint64_t>(high, export_carry_ / seconds));
+    export_carry_ %= seconds;
+    if (export_cursor_ >= high) export_cursor_ = 0;
+    for (; budget > 0; --budget) {
+      const uint32_t idx = export_cursor_;
+      export_cursor_ = export_cursor_ + 1 >= high ? 0 : export_cursor_ + 1;
+      if (flows_.inUse(idx) && flows_[idx].detection_final) exportFlow(idx, flows_[idx], false);
+    }
+  }
+  for (FlowExporter* e : exporters_) e->flush();
+}
+
 void NetworkInterface::moveToNewProtocolIds(const std::vector<uint16_t>& remap) {
   auto to = [&](uint16_t id) { return id < remap.size() ? remap[id] : id; };
   bool moved = false;
   for (uint16_t id = 0; id < remap.size(); ++id) moved |= remap[id] != id;
   if (!moved) return;
+  geo_.remapApps(to);
   std::vector<AppStats> old;
   old.swap(apps_);
   apps_.resize(classifier_.numProtocols());
@@ -720,9 +812,11 @@ void NetworkInterface::moveToNewProtocolIds(const std::vector<uint16_t>& remap) 
 void NetworkInterface::shutdown() {
   finish();
   // Every flow ends here: hand each to the sinks, then drop the table in one go.
-  flows_.forEach([&](uint32_t, Flow& f) {
+  flows_.forEach([&](uint32_t idx, Flow& f) {
+    if (!exporters_.empty()) exportFlow(idx, f, true);
     for (FlowSink* s : sinks_) s->flowEnded(*this, f, FlowEndReason::Shutdown);
   });
+  for (FlowExporter* e : exporters_) e->flush();
   flows_.clear();
   hosts_.forEach([](uint32_t, Host& h) { h.active_flows = 0; });
   for (NetworkStats& n : networks_) n.active_flows = 0;

@@ -16,6 +16,7 @@
 #include "collect/collector_stats.hpp"
 #include "collect/flow_record.hpp"
 #include "decode/decoded_packet.hpp"
+#include "engine/app_names.hpp"
 #include "engine/engine_config.hpp"
 #include "engine/entry_table.hpp"
 #include "engine/flow.hpp"
@@ -23,6 +24,10 @@
 #include "engine/host.hpp"
 #include "engine/ndpi_classifier.hpp"
 #include "engine/tick_observer.hpp"
+
+namespace netlens::enrich {
+class ReverseResolver;
+}
 
 namespace netlens {
 
@@ -60,6 +65,14 @@ struct TableCounters {
   uint64_t dropped = 0;  // not created: table full and nothing could be evicted
 };
 
+// A counter of what feeds or drains an interface besides packets: a collector's messages, an
+// exporter's queue. Names are static strings; e.g. {"zmq_export", "dropped_queue_full", 3}.
+struct IoCounter {
+  const char* group;
+  const char* name;
+  uint64_t value;
+};
+
 struct InterfaceStats {
   TrafficCounter received;  // every frame the source delivered (captured length)
   TrafficCounter ipv4, ipv6;  // frames that became flow packets
@@ -74,11 +87,13 @@ struct InterfaceStats {
   uint64_t ndpi_reload_failures = 0;
   uint64_t flow_records = 0;          // flow records received from probes/routers
   uint64_t flow_records_invalid = 0;  // without addresses: not accountable to a flow
+  enrich::NameStats names;
   TableCounters flows;
   TableCounters hosts;
   Throughput throughput;
   Micros first_packet = 0;
   Micros last_packet = 0;
+  std::vector<IoCounter> io;  // collector and exporter counters, by group (see IoCounter)
 };
 
 // The interface-level part of the state, copied in one go (small: no flows, no hosts).
@@ -92,6 +107,8 @@ struct InterfaceSummary {
   std::vector<NetworkStats> networks;
   std::shared_ptr<const NameTable> names;
   std::shared_ptr<const CollectorStats> collector;  // flow collectors only: exporters, agents
+  GeoLookupStats geo_lookups;
+  std::shared_ptr<const Enrichment> enrich;  // resolves hosts' geolocation texts, MAC vendors
 };
 
 class NetworkInterface {
@@ -105,7 +122,8 @@ class NetworkInterface {
   void processPacket(const PacketRef& packet);
   // A flow exported by a probe or a router (NetFlow/IPFIX, ...): it updates flows, hosts,
   // networks and applications exactly like the packets it summarises would have. Its
-  // application is nDPI's guess from ports and addresses. The clock is the caller's (a
+  // application is the probe's (L7_PROTO), by name when the probe sent one, else by number;
+  // without one, nDPI's guess from ports and addresses. The clock is the caller's (a
   // collector's is wall time): the record's own times set the flow's first/last seen only when
   // they are sane against it (exporters' clocks can be wrong, replays carry old times); a record
   // always counts. Only an engine whose clock has not started takes it from the record.
@@ -125,11 +143,20 @@ class NetworkInterface {
   void addTickObserver(TickObserver* o) { tick_observers_.push_back(o); }
   // A flow collector's statistics, copied into every summary (read on the packet thread).
   void setCollector(const CollectorStatsProvider* collector) { collector_ = collector; }
+  // Exporters get each flow's traffic since its previous export: at least every `interval`
+  // while it is active (the tick walks the table in slices), and once more when it ends.
+  void addFlowExporter(FlowExporter* exporter, Micros interval);
   void setCaptureDrops(uint64_t kernel, uint64_t interface) {
     stats_.kernel_drops = kernel;
     stats_.interface_drops = interface;
   }
+  void setIoCounters(std::vector<IoCounter> counters) { stats_.io = std::move(counters); }
   void requestNdpiReload() { classifier_.requestReload(); }
+  // Active reverse resolution (-n local/all) asks this pool; answers are read on the tick.
+  void setResolver(enrich::ReverseResolver* resolver);
+  // Work that does not wait for packets (answers of the resolver): for when no tick comes,
+  // e.g. after the end of a capture file.
+  void serviceBackground() { serviceResolver(); }
   // Preferences changed at run time; a timeout given turns idle expiry on (also for files).
   void applySettings(const RuntimeSettings& s);
 
@@ -147,6 +174,7 @@ class NetworkInterface {
   uint32_t activeHosts() const { return hosts_.size(); }
   uint32_t activeLocalHosts() const;
   const Host* host(uint32_t idx) const { return idx == kNoHost ? nullptr : &hosts_[idx]; }
+  const GeoAggregates& geo() const { return geo_; }  // ASes and countries
 
   template <typename F>
   void forEachFlow(F&& f) const {
@@ -185,13 +213,36 @@ class NetworkInterface {
   void expireHosts();
   int16_t networkOf(const IpAddress& ip) const;
   AppStats& app(uint16_t id);
+  std::optional<AppProtocol> probeApplication(const FlowRecord& r);
+  void exportFlow(uint32_t idx, const Flow& f, bool ended);
+  void exportSlice();
   void moveToNewProtocolIds(const std::vector<uint16_t>& remap);
+  // Names and OS from traffic (network_interface_names.cpp).
+  struct Naming;
+  void learnFromUdp(const DecodedPacket& d);
+  void learnFromDetails(const Flow& f);
+  void learnName(const IpAddress& ip, uint16_t vlan, enrich::NameSource source, std::string_view name);
+  void learnOs(const IpAddress& ip, uint16_t vlan, enrich::OsType os, enrich::OsSource source);
+  void nameNewHost(Host& h);
+  void wantName(const Host& h);
+  void serviceResolver();
+  static bool isNamePort(uint16_t p) { return p == 53 || p == 5353 || p == 137 || p == 67 || p == 68; }
 
   EngineConfig config_;
   NdpiClassifier classifier_;
   FlowTable flows_;
   HostTable hosts_;
   std::vector<FlowSink*> sinks_;
+  AppNameIndex app_names_;
+  // Export: what each flow table slot's flow had when it was last exported (only when exporting).
+  struct ExportMark {
+    TrafficCounter c2s, s2c;
+  };
+  std::vector<FlowExporter*> exporters_;
+  std::vector<ExportMark> export_marks_;
+  Micros export_interval_ = 0;
+  uint32_t export_cursor_ = 0;
+  uint64_t export_carry_ = 0;
   std::vector<uint32_t> dirty_;
   std::vector<AppStats> apps_;
   std::vector<NetworkStats> networks_;
@@ -207,6 +258,8 @@ class NetworkInterface {
   DecoderOptions sampled_decoder_;      // sampled frames: truncated IP packets are decoded
   std::vector<uint8_t> sampled_l3_;     // a truncated sampled packet, lengths fixed for nDPI
   Micros flow_idle_ = 0, tcp_closed_ = 0, local_host_idle_ = 0, remote_host_idle_ = 0;
+  std::unique_ptr<Naming> naming_;
+  GeoAggregates geo_;
 };
 
 }  // namespace netlens

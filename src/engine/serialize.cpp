@@ -1,5 +1,7 @@
 #include "engine/serialize.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 namespace netlens {
@@ -41,6 +43,67 @@ void writeDirection(JsonWriter& w, std::string_view key, const FlowDirectionStat
 }
 
 }  // namespace
+
+void writeHostNames(JsonWriter& w, const Host& h) {
+  const enrich::HostNames* n = h.names.get();
+  if (!n) return;
+  if (const std::string_view best = n->best(); !best.empty()) {
+    w.field("name", best).field("name_source", enrich::nameSourceName(n->bestSource()));
+    w.key("names").beginObject();
+    for (size_t s = 0; s < enrich::kNameSources; ++s)
+      if (!n->by_source[s].empty()) w.field(enrich::nameSourceName(enrich::NameSource(s)), n->by_source[s]);
+    w.endObject();
+  }
+  if (n->os != enrich::OsType::Unknown)
+    w.field("os", enrich::osName(n->os)).field("os_source", enrich::osSourceName(n->os_source));
+}
+
+double geoDegrees(float v) { return std::round(double(v) * 1e5) / 1e5; }  // about a metre
+
+void writeHostGeoJson(JsonWriter& w, const GeoInfo& g, const InterfaceSummary& iface) {
+  if (g.hasCountry()) w.field("country", std::string_view(g.country, 2));
+  const GeoDatabases* db = iface.enrich ? iface.enrich->geo.get() : nullptr;
+  if (db && !g.city.empty()) w.field("city", db->text(g.city));
+  if (g.has_location) w.field("latitude", geoDegrees(g.latitude)).field("longitude", geoDegrees(g.longitude));
+  if (g.asn) {
+    w.field("asn", g.asn);
+    if (db && !g.as_name.empty()) w.field("as_name", db->text(g.as_name));
+  }
+}
+
+namespace {
+
+void writeGeoTotals(JsonWriter& w, const GeoEntityTotals& t, const InterfaceSummary& iface) {
+  w.field("hosts", t.hosts).field("hosts_seen", t.hosts_seen).field("flows", t.flows);
+  writeTraffic(w, "sent", t.sent);
+  writeTraffic(w, "received", t.received);
+  w.field("bytes", t.bytes());
+  w.key("first_seen").fixed6(t.first_seen).key("last_seen").fixed6(t.last_seen);
+  std::vector<std::pair<uint16_t, TrafficCounter>> apps = t.apps;
+  std::sort(apps.begin(), apps.end(), [](const auto& a, const auto& b) { return a.second.bytes > b.second.bytes; });
+  w.key("applications").beginArray();
+  for (const auto& [id, c] : apps)
+    w.beginObject().field("name", iface.names->protocol(id)).field("packets", c.packets).field("bytes", c.bytes).endObject();
+  w.endArray();
+}
+
+}  // namespace
+
+void writeAsJson(JsonWriter& w, const AsStats& a, const InterfaceSummary& iface) {
+  w.beginObject().field("asn", a.asn);
+  const GeoDatabases* db = iface.enrich ? iface.enrich->geo.get() : nullptr;
+  w.field("name", db ? db->text(a.name) : std::string_view());
+  writeGeoTotals(w, a.totals, iface);
+  w.endObject();
+}
+
+void writeCountryJson(JsonWriter& w, const CountryStats& c, const InterfaceSummary& iface) {
+  w.beginObject().field("country", std::string_view(c.code, 2));
+  const GeoDatabases* db = iface.enrich ? iface.enrich->geo.get() : nullptr;
+  if (db && !c.name.empty()) w.field("name", db->text(c.name));
+  writeGeoTotals(w, c.totals, iface);
+  w.endObject();
+}
 
 void writeFlowJson(JsonWriter& w, const Flow& f, const NameTable& names) {
   const Endpoint cli = f.client(), srv = f.server();
@@ -88,6 +151,11 @@ void writeFlowJson(JsonWriter& w, const Flow& f, const NameTable& names) {
     if (!d->ja3_server.empty()) w.field("ja3_server", d->ja3_server);
     if (!d->info.empty()) w.field("info", d->info);
     if (d->risk) w.field("risk", d->risk).field("risk_score", d->risk_score);
+    // Processes, when a probe reported them (nProbe agent mode).
+    for (const auto& [key, p] : {std::pair{"client_process", &d->client_process}, std::pair{"server_process", &d->server_process}}) {
+      if (!p->known()) continue;
+      w.key(key).beginObject().field("pid", p->pid).field("name", p->name).field("uid", p->uid).field("user", p->user).endObject();
+    }
   }
   w.endObject();
 }
@@ -105,8 +173,13 @@ void writeHostJson(JsonWriter& w, const Host& h, const InterfaceSummary& iface) 
   writeTraffic(w, "received", h.received);
   w.field("active_flows", h.active_flows);
   w.field("flows_as_client", h.flows_as_client).field("flows_as_server", h.flows_as_server);
+  writeHostNames(w, h);
+  writeHostGeoJson(w, h.geo.info, iface);
   if (const LocalHostStats* l = h.local_stats.get()) {
     if (l->has_mac) writeMac(w, "mac", l->mac);
+    if (l->has_mac && iface.enrich) {
+      if (const std::string_view v = iface.enrich->oui->vendor(l->mac); !v.empty()) w.field("mac_vendor", v);
+    }
     w.key("applications").beginArray();
     for (const auto& [id, t] : l->apps) {
       w.beginObject().field("name", iface.names->protocol(id));
@@ -162,6 +235,24 @@ void writeInterfaceJson(JsonWriter& w, const InterfaceSummary& iface) {
   w.field("ndpi_reload_failures", s.ndpi_reload_failures);
   if (s.flow_records) w.field("flow_records", s.flow_records).field("flow_records_invalid", s.flow_records_invalid);
   if (iface.collector) writeCollectorJson(w.key("collector"), *iface.collector);
+  // Collector and exporter counters, one object per group ("zmq_collector": {...}, ...).
+  for (size_t i = 0; i < s.io.size();) {
+    const std::string_view group = s.io[i].group;
+    w.key(group).beginObject();
+    for (; i < s.io.size() && s.io[i].group == group; ++i) w.field(s.io[i].name, s.io[i].value);
+    w.endObject();
+  }
+  const enrich::NameStats& n = s.names;
+  w.key("names").beginObject().field("dns_responses", n.dns_responses).field("mdns_messages", n.mdns_messages)
+      .field("netbios_messages", n.netbios_messages).field("dhcp_messages", n.dhcp_messages)
+      .field("malformed", n.malformed).field("names_learned", n.names_learned).field("os_learned", n.os_learned)
+      .field("cache_entries", n.cache_entries).field("cache_evicted", n.cache_evicted)
+      .field("resolve_requested", n.resolve_requested).field("resolve_queue_full", n.resolve_queue_full)
+      .field("resolved", n.resolved).endObject();
+  if (const GeoLookupStats& g = iface.geo_lookups; g.lookups) {
+    w.key("geolocation").beginObject().field("lookups", g.lookups).field("located", g.located).field("with_asn", g.with_asn);
+    w.field("cache_hits", g.cache_hits).field("prefix_hits", g.prefix_hits).field("lookup_ns", g.nanoseconds).endObject();
+  }
   w.endObject();
 }
 

@@ -6,11 +6,19 @@
 namespace netlens {
 
 void writeFlowJson(JsonWriter& w, const Flow& f, const NameTable& names);
+// The "name", "name_source", "names" {source: name} and "os" fields of a host (nothing when none).
+void writeHostNames(JsonWriter& w, const Host& h);
 void writeHostJson(JsonWriter& w, const Host& h, const InterfaceSummary& iface);
 void writeInterfaceJson(JsonWriter& w, const InterfaceSummary& iface);
 void writeApplicationsJson(JsonWriter& w, const InterfaceSummary& iface);
 void writeNetworksJson(JsonWriter& w, const InterfaceSummary& iface);
 // A flow collector: its socket, its exporters (sFlow: agents) and the agents' interface counters.
 void writeCollectorJson(JsonWriter& w, const CollectorStats& c);
+// Coordinates as written: five decimals.
+double geoDegrees(float v);
+// Geolocation fields of a host (country, city, latitude, longitude, asn, as_name), inline.
+void writeHostGeoJson(JsonWriter& w, const GeoInfo& g, const InterfaceSummary& iface);
+void writeAsJson(JsonWriter& w, const AsStats& a, const InterfaceSummary& iface);
+void writeCountryJson(JsonWriter& w, const CountryStats& c, const InterfaceSummary& iface);
 
 }  // namespace netlens

@@ -48,6 +48,7 @@ QueryView liveView(const NetworkInterface& iface, bool flows, bool hosts) {
   QueryView v;
   v.taken_at = iface.now();
   v.summary = iface.summary();
+  v.live = &iface;
   if (flows) {
     v.flows.rows.reserve(iface.activeFlows());
     iface.forEachFlow([&](const Flow& f) { v.flows.rows.push_back(&f); });

@@ -50,6 +50,7 @@ struct QueryView {
   InterfaceSummary summary;
   RowRefs<Flow> flows;
   RowRefs<Host> hosts;
+  const NetworkInterface* live = nullptr;  // liveView only: the tables themselves (ASes, countries, host indices)
 };
 
 QueryView viewOf(const InterfaceSnapshot& snapshot);

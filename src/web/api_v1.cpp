@@ -7,100 +7,26 @@
 #include "core/json_writer.hpp"
 #include "core/l4_protocol.hpp"
 #include "engine/serialize.hpp"
+#include "web/api_params.hpp"
 
 namespace netlens::web {
 
+using namespace api_params;
+
 namespace {
 
-struct BadRequest {
-  std::string message;
-};
+uint64_t hostBytes(const Host& h) { return h.sent.bytes + h.received.bytes; }
 
-const std::string* param(const Params& p, const std::string& name) {
-  auto it = p.find(name);
-  return it == p.end() ? nullptr : &it->second;
-}
+std::string_view hostName(const Host& h) { return h.names ? h.names->best() : std::string_view(); }
 
-uint64_t numberParam(const Params& p, const std::string& name, uint64_t def, uint64_t min, uint64_t max) {
-  const std::string* v = param(p, name);
-  if (!v) return def;
-  uint64_t n = 0;
-  auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
-  if (ec != std::errc() || end != v->data() + v->size() || v->empty() || n < min || n > max)
-    throw BadRequest{"parameter '" + name + "' must be a number from " + std::to_string(min) + " to " +
-                     std::to_string(max) + ", not '" + *v + "'"};
-  return n;
-}
-
-struct Paging {
-  uint64_t page = 1, per_page = 50;
-  bool descending = true;
-  std::string sort;
-};
-
-Paging paging(const Params& p, const std::vector<std::string>& sort_keys, const std::string& default_sort) {
-  Paging g;
-  g.page = numberParam(p, "page", 1, 1, 1'000'000'000);
-  g.per_page = numberParam(p, "per_page", 50, 1, 1000);
-  g.sort = default_sort;
-  if (const std::string* s = param(p, "sort")) {
-    if (std::find(sort_keys.begin(), sort_keys.end(), *s) == sort_keys.end()) {
-      std::string keys;
-      for (const auto& k : sort_keys) keys += (keys.empty() ? "" : ", ") + k;
-      throw BadRequest{"cannot sort by '" + *s + "'; sort by one of: " + keys};
-    }
-    g.sort = *s;
-  }
-  if (const std::string* o = param(p, "order")) {
-    if (*o != "asc" && *o != "desc") throw BadRequest{"parameter 'order' must be 'asc' or 'desc'"};
-    g.descending = *o == "desc";
-  }
-  return g;
-}
-
-// Sorts the rows by the key and keeps the page. Equal keys are ordered by the row's identity,
-// so that consecutive pages neither repeat nor skip rows.
-template <typename Row, typename Less, typename Identity>
-std::vector<const Row*> page(std::vector<const Row*> rows, const Paging& g, Less less, Identity identity) {
-  auto cmp = [&](const Row* a, const Row* b) {
-    if (g.descending ? less(*b, *a) : less(*a, *b)) return true;
-    if (g.descending ? less(*a, *b) : less(*b, *a)) return false;
-    return identity(*a) < identity(*b);
-  };
-  const uint64_t first = (g.page - 1) * g.per_page;
-  if (first >= rows.size()) return {};
-  const uint64_t last = std::min<uint64_t>(rows.size(), first + g.per_page);
-  std::partial_sort(rows.begin(), rows.begin() + long(last), rows.end(), cmp);
-  return std::vector<const Row*>(rows.begin() + long(first), rows.begin() + long(last));
-}
-
-bool containsNoCase(std::string_view hay, std::string_view needle) {
-  if (needle.empty()) return true;
-  for (size_t i = 0; i + needle.size() <= hay.size(); ++i)
-    if (strncasecmp(hay.data() + i, needle.data(), needle.size()) == 0) return true;
+// The hosts search matches the address or any name the host is known by.
+bool hostMatches(const Host& h, std::string_view q) {
+  if (containsNoCase(ipText(h.key.ip), q)) return true;
+  if (!h.names) return false;
+  for (const std::string& n : h.names->by_source)
+    if (!n.empty() && containsNoCase(n, q)) return true;
   return false;
 }
-
-std::string ipText(const IpAddress& ip) {
-  char buf[48];
-  return std::string(buf, ip.format(buf));
-}
-
-template <typename F>
-ApiResult guarded(F&& f) {
-  try {
-    return f();
-  } catch (const BadRequest& e) {
-    return apiError(400, e.message);
-  }
-}
-
-void pagingFields(JsonWriter& w, uint64_t total, const Paging& g) {
-  w.field("total", total).field("page", g.page).field("per_page", g.per_page).field("sort", g.sort);
-  w.field("order", g.descending ? "desc" : "asc");
-}
-
-uint64_t hostBytes(const Host& h) { return h.sent.bytes + h.received.bytes; }
 
 }  // namespace
 
@@ -146,18 +72,25 @@ ApiResult apiInterface(const NamedSnapshot& n) {
 
 ApiResult apiHosts(const QueryView& s, const Params& p, const Visibility& v) {
   return guarded([&] {
-    const Paging g = paging(p, {"ip", "bytes", "sent", "received", "packets", "first_seen", "last_seen", "flows"}, "bytes");
+    const Paging g = paging(p, {"ip", "bytes", "sent", "received", "packets", "first_seen", "last_seen", "flows", "name", "country", "asn"}, "bytes");
     const std::string* filter = param(p, "filter");
     if (filter && *filter != "local" && *filter != "remote" && *filter != "all")
       throw BadRequest{"parameter 'filter' must be 'local', 'remote' or 'all'"};
     const std::string* q = param(p, "q");
+    const bool by_asn = param(p, "asn") != nullptr;
+    const uint64_t asn = numberParam(p, "asn", 0, 0, 4294967295ULL);  // asn=0: hosts without an AS number
+    const std::string* country = param(p, "country");  // country=--: hosts without a country
+    if (country && country->size() != 2) throw BadRequest{"parameter 'country' must be a two-letter country code"};
     std::vector<const Host*> rows;
     rows.reserve(s.hosts.size());
     for (const Host& h : s.hosts) {
       if (!v.sees(h.key.ip)) continue;
+      if (by_asn && h.geo.info.asn != asn) continue;
+      if (country && (h.geo.info.hasCountry() ? strncasecmp(h.geo.info.country, country->data(), 2) != 0 : *country != "--"))
+        continue;
       if (filter && *filter == "local" && !h.local) continue;
       if (filter && *filter == "remote" && h.local) continue;
-      if (q && !containsNoCase(ipText(h.key.ip), *q)) continue;
+      if (q && !hostMatches(h, *q)) continue;
       rows.push_back(&h);
     }
     const uint64_t total = rows.size();
@@ -169,6 +102,9 @@ ApiResult apiHosts(const QueryView& s, const Params& p, const Visibility& v) {
       if (g.sort == "first_seen") return a.first_seen < b.first_seen;
       if (g.sort == "last_seen") return a.last_seen < b.last_seen;
       if (g.sort == "flows") return a.active_flows < b.active_flows;
+      if (g.sort == "name") return hostName(a) < hostName(b);
+      if (g.sort == "country") return a.geo.info.countryKey() < b.geo.info.countryKey();
+      if (g.sort == "asn") return a.geo.info.asn < b.geo.info.asn;
       return hostBytes(a) < hostBytes(b);
     };
     const auto shown = page(std::move(rows), g, less, [](const Host& h) { return std::pair(h.key.ip, h.key.vlan); });

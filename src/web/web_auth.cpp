@@ -165,6 +165,7 @@ constexpr RuntimeKey kTimeouts[] = {{"flow_idle_timeout", &RuntimeSettings::flow
                                     {"local_host_idle_timeout", &RuntimeSettings::local_host_idle_s},
                                     {"remote_host_idle_timeout", &RuntimeSettings::remote_host_idle_s}};
 constexpr const char* kLocalHostApps = "local_host_applications";
+constexpr const char* kDnsMode = "dns_resolution_mode";
 
 // Checks a runtime preference's value; empty when fine, else what is wrong.
 std::string checkRuntimePreference(const std::string& key, const nlohmann::json& v) {
@@ -172,6 +173,8 @@ std::string checkRuntimePreference(const std::string& key, const nlohmann::json&
     if (key == k.key && !(v.is_number_unsigned() && v.get<uint64_t>() >= 1 && v.get<uint64_t>() <= 86400))
       return key + " must be a number of seconds from 1 to 86400";
   if (key == kLocalHostApps && !v.is_boolean()) return key + " must be true or false";
+  if (key == kDnsMode && !(v.is_string() && enrich::parseNameMode(v.get<std::string>())))
+    return key + " must be \"decode\", \"local\", \"all\" or \"none\"";
   return {};
 }
 
@@ -195,6 +198,7 @@ RuntimeSettings WebAuth::storedSettings() {
     for (const RuntimeKey& k : kTimeouts)
       if (key == k.key) rs.*(k.field) = v.get<uint32_t>();
     if (key == kLocalHostApps) rs.local_host_apps = v.get<bool>();
+    if (key == kDnsMode) rs.name_mode = enrich::parseNameMode(v.get<std::string>());
   }
   return rs;
 }

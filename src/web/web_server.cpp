@@ -14,6 +14,7 @@
 #include "web/api_timeseries.hpp"
 #include "web/api_v1.hpp"
 #include "web/metrics.hpp"
+#include "web/api_geo.hpp"
 #include "web/ntopng_compat.hpp"
 #include "web/openapi.hpp"
 #include "web/web_auth.hpp"
@@ -172,6 +173,26 @@ struct WebServer::Impl {
       const ProcessFacts facts{double(wallClockMicros() - started) / double(kMicrosPerSecond), residentBytes()};
       res.set_content(prometheusMetrics(all, facts), "text/plain; version=0.0.4; charset=utf-8");
     });
+    // Autonomous systems, countries and the geo map (src/web/api_geo.cpp).
+    s.Get(R"(/api/v1/interfaces/(\d+)/asns)", [this](const httplib::Request& req, httplib::Response& res) {
+      query(req, res, false, true, [p = req.params](const QueryView& v, const Visibility& vis) { return apiAsns(v, p, vis); });
+    });
+    s.Get(R"(/api/v1/interfaces/(\d+)/asns/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
+      query(req, res, false, true, [a = std::string(req.matches[2])](const QueryView& v, const Visibility& vis) {
+        return apiAsn(v, a, vis);
+      });
+    });
+    s.Get(R"(/api/v1/interfaces/(\d+)/countries)", [this](const httplib::Request& req, httplib::Response& res) {
+      query(req, res, false, true, [p = req.params](const QueryView& v, const Visibility& vis) { return apiCountries(v, p, vis); });
+    });
+    s.Get(R"(/api/v1/interfaces/(\d+)/countries/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
+      query(req, res, false, true, [c = std::string(req.matches[2])](const QueryView& v, const Visibility& vis) {
+        return apiCountry(v, c, vis);
+      });
+    });
+    s.Get(R"(/api/v1/interfaces/(\d+)/geomap)", [this](const httplib::Request& req, httplib::Response& res) {
+      query(req, res, true, true, [p = req.params](const QueryView& v, const Visibility& vis) { return apiGeoMap(v, p, vis); });
+    });
     registerNtopngCompat(s, interfaces, started);
     registerTimeseriesRoutes(s, interfaces, options.timeseries);
     s.Get("/api/v1/openapi.json", [](const httplib::Request&, httplib::Response& res) {
@@ -213,7 +234,7 @@ void WebServer::start() {
   if (m.options.settings) {
     const RuntimeSettings stored = m.auth->storedSettings();
     if (stored.flow_idle_s || stored.tcp_closed_s || stored.local_host_idle_s || stored.remote_host_idle_s ||
-        stored.local_host_apps)
+        stored.local_host_apps || stored.name_mode)
       m.options.settings->publish(stored);
   }
   if (m.options.http_port > 0) {

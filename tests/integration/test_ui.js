@@ -670,3 +670,52 @@ test('history charts: points as the API, drag to zoom, zoom out; stacked applica
 test('no page logged a JavaScript error', () => {
   assert.deepEqual(errors, []);
 });
+
+test('geolocation: geo map renders countries and host markers; ASN and country pages, hosts drill-down, dashboard top ASNs match the API', async (t) => {
+  const first = await api('/interfaces/0/asns?per_page=1');
+  if (first.total === 0) { t.skip('no GeoIP database installed (scripts/install-geoip.sh)'); return; }
+  const page = await open('#/geomap', 'geo');
+  const map = await api('/interfaces/0/geomap?hosts=500&flows=300');
+  assert.ok(map.hosts.length > 0, 'the capture has located hosts');
+  // Every country of world-atlas is drawn; the ones with hosts are marked.
+  await page.waitForFunction(() => document.querySelectorAll('#geomap path.country').length > 150, null, { timeout: WAIT });
+  await page.waitForFunction((n) => Number(document.querySelector('#geomap')?.dataset.hosts) === n, map.hosts.length, { timeout: WAIT });
+  const markers = await texts(page, '#geomap circle.host', 'data-ip');
+  assert.deepEqual(markers.slice().sort(), map.hosts.map((h) => h.ip).sort(), 'one marker per located host');
+  const seen = await page.$$eval('#geomap path.country.seen', (els) => els.length);
+  assert.ok(seen >= 1, `countries with hosts are shaded (${seen})`);
+  // Local hosts (private addresses) drawn at a home position: their flows to located hosts show.
+  await page.fill('#map-home', '25.03, 121.56');
+  await page.dispatchEvent('#map-home', 'change');
+  const homeMap = await api('/interfaces/0/geomap?hosts=500&flows=300&home=25.03,121.56');
+  assert.ok(homeMap.flows.length > 0, 'flows between local hosts at home and located hosts');
+  await page.waitForFunction((n) => Number(document.querySelector('#geomap')?.dataset.flows) === n, homeMap.flows.length, { timeout: WAIT });
+  assert.equal((await page.$$('#geomap path.flow')).length, homeMap.flows.length, 'one arc per flow');
+  assert.ok((await page.$$('#geomap circle.host.home')).length > 0, 'local hosts drawn at home');
+  await shot(page, 'geomap');
+
+  await page.goto(`${base}/#/asns`);
+  const asns = await api('/interfaces/0/asns');
+  await expectTexts(page, '#geo-card tbody tr td:first-child a.asn', asns.asns.map((a) => `AS${a.asn}`), 'ASNs by traffic');
+  await shot(page, 'asns');
+
+  // Drill-down: the hosts of the largest AS.
+  const top = asns.asns[0];
+  await page.click(`#geo-card tbody tr[data-key="${top.asn}"] td:nth-child(2) a`);
+  const hosts = await api(`/interfaces/0/hosts?asn=${top.asn}`);
+  await page.waitForFunction((n) => document.querySelector('#hosts-card')?.dataset.total === String(n), hosts.total, { timeout: WAIT });
+  await expectTexts(page, HOST_IPS, hosts.hosts.map((h) => h.ip), `hosts of AS${top.asn}`);
+  assert.equal(hosts.total, top.hosts, 'the AS counts its hosts');
+  await page.goto(`${base}/#/countries`);
+  const countries = await api('/interfaces/0/countries');
+  await expectTexts(page, '#geo-card tbody tr', countries.countries.map((c) => c.country), 'countries by traffic', 'data-key');
+  await shot(page, 'countries');
+
+  await page.goto(`${base}/#/dashboard`);
+  const dashAs = await api('/interfaces/0/asns?sort=bytes&per_page=8');
+  await expectTexts(page, '#dash-asns tbody tr td:first-child a.asn', dashAs.asns.map((a) => `AS${a.asn}`), 'dashboard top ASNs');
+  const senders = await api('/interfaces/0/hosts?sort=sent&per_page=8');
+  await expectTexts(page, '#dash-senders tbody tr td:first-child a', senders.hosts.map((h) => h.ip), 'dashboard top senders');
+  assert.deepEqual(pageErrors('geo'), []);
+  await page.close();
+});

@@ -29,6 +29,22 @@ def ids(pid):
     return out
 
 
+def main_uids(pid):
+    """(real, effective, saved, fs) uids of the process (its main thread)."""
+    with open(f"/proc/{pid}/status") as fh:
+        for line in fh:
+            if line.startswith("Uid:"):
+                return tuple(map(int, line.split()[1:5]))
+    return None
+
+
+def wait_dropped(proc, uids, what):
+    """Threads started before the drop (web, writers, resolvers) exist before -U takes effect:
+    waits for the drop itself (the process's ids); the caller then looks at every thread."""
+    nltest.wait_for(f"{what}: the process runs as nobody",
+                    lambda: main_uids(proc.pid) == uids if proc.poll() is None else True, timeout=10)
+
+
 def run_as_nobody(args, tmp, srcs, out, nobody, what, live_ns=None):
     cmd = [args.netlens, "-q", "-U", "nobody", "--dump-json", out]
     for s in srcs:
@@ -39,6 +55,7 @@ def run_as_nobody(args, tmp, srcs, out, nobody, what, live_ns=None):
     try:
         nltest.wait_running(proc)
         want_uid, want_gid = (nobody.pw_uid,) * 4, (nobody.pw_gid,) * 4
+        wait_dropped(proc, want_uid, what)
         got = ids(proc.pid)
         check_eq({g[0] for g in got}, {want_uid}, f"{what}: every thread's real/effective/saved/fs uid is nobody's")
         check_eq({g[1] for g in got}, {want_gid}, f"{what}: every thread's gids are nobody's group")
@@ -86,6 +103,7 @@ def body(args, tmp):
         proc = nltest.start(cmd)
         try:
             nltest.wait_running(proc)
+            wait_dropped(proc, (nobody.pw_uid,) * 4, "-U nobody, live lo")
             got = ids(proc.pid)
             check_eq({g[0] for g in got}, {(nobody.pw_uid,) * 4}, "-U nobody, live lo: every thread runs as nobody")
             n, b = nltest.send_udp_in_ns(ns, 41000, 12, 200)

@@ -14,6 +14,9 @@
 #   NETLENS_BENCH_CPU    the core both programs are pinned to (default 1, or 0 on one core)
 #   NETLENS_BENCH_RUNS   timed runs of each program; the fastest is reported (default 1)
 #   NETLENS_BENCH_NODUMP 1: also time netlens without --dump-json (the dump's cost, for information)
+#   NETLENS_BENCH_NOGEO  1: also time netlens without --dump-json and without GeoIP databases
+#                        (--geoip-dir of an empty directory), against the same without dump but
+#                        with them: the cost of geolocating every host (implies NODUMP)
 #   NETLENS_BENCH_FRESH  1: re-run ndpiReader's reference pass even if its results are cached
 #   NETLENS_TOOLS_DIR    where make-big-pcap lives (default: ../shared/tools beside the repo)
 #   NETLENS_BUILD_DIR    release build directory (default: build-bench in the repo)
@@ -129,6 +132,11 @@ keep_best() {
   fi
 }
 nl_args=(-i "$pcap" --shutdown-when-done --max-num-flows 1000000 --max-num-hosts 1000000)
+if [[ ${NETLENS_BENCH_NOGEO:-0} == 1 ]]; then
+  NETLENS_BENCH_NODUMP=1
+  nogeo_dir=$(mktemp -d)
+  trap 'rmdir "$nogeo_dir"' EXIT
+fi
 for ((r = 1; r <= runs; r++)); do
   say "run $r/$runs: ndpiReader -t -q -i $(basename "$pcap") (core $cpu)"
   timed ndpiReader "$out/ndpiReader.time.$r" ndpiReader -t -q -i "$pcap"
@@ -140,6 +148,11 @@ for ((r = 1; r <= runs; r++)); do
     say "run $r/$runs: netlens without --dump-json (core $cpu)"
     timed netlens "$out/netlens-nodump.time.$r" "$netlens" "${nl_args[@]}" -q
     keep_best netlens-nodump "$out/netlens-nodump.time.$r"
+  fi
+  if [[ ${NETLENS_BENCH_NOGEO:-0} == 1 ]]; then
+    say "run $r/$runs: netlens without --dump-json and without GeoIP databases (core $cpu)"
+    timed netlens "$out/netlens-nogeo.time.$r" "$netlens" "${nl_args[@]}" -q --geoip-dir "$nogeo_dir"
+    keep_best netlens-nogeo "$out/netlens-nogeo.time.$r"
   fi
 done
 
@@ -177,6 +190,15 @@ awk -v P="$packets" -v F="$nl_flows" -v xw="$x_w" -v xr="$x_rss" -v xc="$x_cpu" 
     printf "netlens speed / ndpiReader speed: %.2fx    netlens memory / ndpiReader memory: %.2fx\n", nw / lw, lr / nr
   }'
 echo "(bytes/flow = peak RSS / netlens flows, for both; wall includes start-up, and for netlens the JSON dump)"
+if [[ -n ${best[netlens-nogeo]:-} ]]; then
+  read -r g_w g_rss g_cpu <<<"${best[netlens-nogeo]}"
+  # CPU time too: on a busy machine it says more than wall time.
+  awk -v P="$packets" -v gw="$g_w" -v gr="$g_rss" -v gc="$g_cpu" -v xw="$x_w" -v xr="$x_rss" -v xc="$x_cpu" 'BEGIN {
+    printf "geolocation: no dump, without databases %.2f s wall / %.2f s cpu (%.1f ns/packet, %.1f MiB), with them %.2f s wall / %.2f s cpu (%.1f ns/packet, %.1f MiB): %+.1f%% wall, %+.1f%% cpu, %+.1f MiB\n",
+      gw, gc, gw * 1e9 / P, gr / 1024, xw, xc, xw * 1e9 / P, xr / 1024, 100 * (xw - gw) / gw, 100 * (xc - gc) / gc, (xr - gr) / 1024 }'
+fi
+geo=$(grep -o '"geolocation":{[^}]*}' "$dump" | head -n 1 || true)
+if [[ -n $geo ]]; then echo "geolocation lookups (interface.geolocation of the dump): $geo"; fi
 echo "packets given to nDPI: netlens $(jget netlens_inspected_packets) (interface.inspected_packets), ndpiReader $(jget ndpi_dpi_packets) (DPI Packets)"
 printf '%s\n' "$cmp_text"
 echo "files: $dump, $results, $out/{ndpiReader,netlens}.time.N"

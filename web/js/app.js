@@ -18,9 +18,14 @@ const ROUTES = {
   account: () => import('./pages/account.js'),
   preferences: () => import('./pages/preferences.js'),
   activity: () => import('./pages/activity.js'),
+  asns: () => import('./pages/asns.js'),
+  asn: () => import('./pages/asn.js'),
+  countries: () => import('./pages/countries.js'),
+  country: () => import('./pages/country.js'),
+  geomap: () => import('./pages/geomap.js'),
 };
 // The top-bar tab lit for each page.
-const NAV_OF = { host: 'hosts', flow: 'flows' };
+const NAV_OF = { host: 'hosts', flow: 'flows', asn: 'asns', country: 'countries' };
 
 const IFACE_KEY = 'netlens.iface';
 const state = { iface: 0, interfaces: [], user: null };

@@ -1,6 +1,7 @@
 // Column sets shared by several pages.
 import * as fmt from '../format.js';
 import { html, breakdown, hostLink, badge } from '../ui.js';
+import { countryLink, asLink, countryName } from '../geo.js';
 
 /** Reading a page's integer parameter with bounds. */
 export function intParam(params, name, def, min = 1, max = 1e9) {
@@ -28,11 +29,22 @@ export function flowColumns(l4names) {
   ];
 }
 
+/** A host's name (its alias first) with where the name comes from in its tooltip. */
+export function hostName(h) {
+  if (h.alias) return html`<span class="ellipsis alias" title="alias set by an administrator">${h.alias}</span>`;
+  if (!h.name) return '';
+  const all = Object.entries(h.names || {}).map(([src, n]) => `${n} (${src.replace('_', ' ')})`).join('\n');
+  return html`<span class="ellipsis" title="${all}">${h.name}</span>`;
+}
+
 /** Host table columns (API sort keys); now: the engine's clock, for ages. */
 export function hostColumns(nowRef) {
   return [
     { label: 'IP address', sort: 'ip', firstOrder: 'asc', render: (h) => html`${hostLink(h.ip)}${h.vlan ? html` <span class="vlan">VLAN ${h.vlan}</span>` : ''}` },
+    { label: 'Name', sort: 'name', firstOrder: 'asc', cls: 'hostname', render: (h) => hostName(h) },
     { label: 'Location', render: (h) => badge(h.local) },
+    { label: 'Country', sort: 'country', firstOrder: 'asc', render: (h) => html`${countryLink(h.country)}${h.city ? html` <span class="dim small" title="${h.city}, ${countryName(h.country)}">${h.city}</span>` : ''}` },
+    { label: 'AS', sort: 'asn', firstOrder: 'asc', cls: 'as', render: (h) => asLink(h.asn, h.as_name) },
     { label: 'Seen since', sort: 'first_seen', firstOrder: 'asc', render: (h) => html`<span title="${fmt.datetime(h.first_seen)}">${fmt.ago(h.first_seen, nowRef.now)}</span>` },
     { label: 'Last seen', sort: 'last_seen', render: (h) => html`<span title="${fmt.datetime(h.last_seen)}">${fmt.ago(h.last_seen, nowRef.now)}</span>` },
     { label: 'Sent', sort: 'sent', cls: 'num', render: (h) => fmt.bytes(h.sent.bytes) },

@@ -5,6 +5,7 @@ import * as fmt from '../format.js';
 import { ThroughputChart } from '../chart.js';
 import { HistoryChart } from '../history.js';
 import { html, render, tiles, breakdown, shareBar, hostLink, badge, DataTable } from '../ui.js';
+import { asLink, countryLink } from '../geo.js';
 
 export async function mount(ctx) {
   ctx.title = 'Dashboard';
@@ -23,6 +24,8 @@ export async function mount(ctx) {
       <section class="card"><h2>Top applications <a class="more" href="#/applications">all applications ›</a></h2><div id="dash-apps"></div></section>
       <section class="card"><h2>Top local hosts <a class="more" href="#/hosts?filter=local">local hosts ›</a></h2><div id="dash-local"></div></section>
       <section class="card"><h2>Top remote hosts <a class="more" href="#/hosts?filter=remote">remote hosts ›</a></h2><div id="dash-remote"></div></section>
+      <section class="card"><h2>Top ASNs <a class="more" href="#/asns">all ASNs ›</a></h2><div id="dash-asns"></div></section>
+      <section class="card"><h2>Top senders <a class="more" href="#/hosts?sort=sent">all hosts ›</a></h2><div id="dash-senders"></div></section>
     </div>`);
 
   const chart = new ThroughputChart(ctx.main.querySelector('#dash-chart'));
@@ -60,6 +63,27 @@ export async function mount(ctx) {
   ctx.main.querySelector('#dash-apps').append(apps.el);
   ctx.main.querySelector('#dash-local').append(local.el);
   ctx.main.querySelector('#dash-remote').append(remote.el);
+  let asTotal = 0;
+  const asns = new DataTable({
+    empty: 'No AS yet (see --geoip-dir).',
+    columns: [
+      { label: 'AS', render: (a) => asLink(a.asn, a.name) },
+      { label: 'Hosts', cls: 'num', render: (a) => html`<a href="#/hosts?asn=${a.asn}">${fmt.count(a.hosts)}</a>` },
+      { label: 'Share', cls: 'bar', render: (a) => shareBar(a.bytes, asTotal) },
+      { label: 'Traffic', cls: 'num', render: (a) => fmt.bytes(a.bytes) },
+    ],
+  });
+  const senders = new DataTable({
+    empty: 'No hosts yet.',
+    columns: [
+      { label: 'Host', render: (h) => hostLink(h.ip) },
+      { label: '', cls: 'narrow', render: (h) => badge(h.local) },
+      { label: 'Country', render: (h) => countryLink(h.country) },
+      { label: 'Sent', cls: 'num', render: (h) => fmt.bytes(h.sent.bytes) },
+    ],
+  });
+  ctx.main.querySelector('#dash-asns').append(asns.el);
+  ctx.main.querySelector('#dash-senders').append(senders.el);
 
   const tilesEl = ctx.main.querySelector('#dash-tiles');
   const rateEl = ctx.main.querySelector('#dash-rate');
@@ -96,6 +120,14 @@ export async function mount(ctx) {
       apps.setRows(top.applications);
       local.setRows(loc.hosts);
       remote.setRows(rem.hosts);
+      const [topAs, topSent] = await Promise.all([
+        api.get(`/interfaces/${id}/asns?sort=bytes&per_page=8`),
+        api.get(`/interfaces/${id}/hosts?sort=sent&per_page=8`),
+      ]);
+      if (!ctx.alive) return;
+      asTotal = i.bytes;
+      asns.setRows(topAs.asns);
+      senders.setRows(topSent.hosts);
     }
   });
 }

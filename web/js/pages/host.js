@@ -4,6 +4,7 @@ import * as fmt from '../format.js';
 import { html, render, facts, tiles, breakdown, shareBar, hostLink, badge, DataTable, downloadJson } from '../ui.js';
 import { flowsView, readFlowParams } from './flows.js';
 import { HistoryChart, drawActivity } from '../history.js';
+import { countryLink, asLink, countryName } from '../geo.js';
 
 export async function mount(ctx) {
   const ip = ctx.args[0] || '';
@@ -130,9 +131,18 @@ export async function mount(ctx) {
     ]));
     render($('#host-overview'), facts([
       ['Address', html`<span class="mono">${h.ip}</span>`],
+      h.name ? ['Name', html`${h.name} <span class="dim">(${(h.name_source || '').replace('_', ' ')})</span>`] : null,
+      ...Object.entries(h.names || {}).filter(([src]) => src !== h.name_source)
+        .map(([src, n]) => [`Name (${src.replace('_', ' ')})`, n]),
+      h.os ? ['Operating system', html`${h.os} <span class="dim">(from ${(h.os_source || '').replaceAll('_', ' ')})</span>`] : null,
       h.vlan ? ['VLAN', h.vlan] : null,
       ['Location', h.local ? `local${h.network ? ` (${h.network})` : ''}` : 'remote'],
       h.mac ? ['MAC address', html`<span class="mono">${h.mac}</span>`] : null,
+      h.mac_vendor ? ['MAC vendor', h.mac_vendor] : null,
+      h.country ? ['Country', html`${countryLink(h.country)} ${countryName(h.country)}`] : null,
+      h.city ? ['City', h.city] : null,
+      h.latitude !== undefined ? ['Coordinates', `${h.latitude}, ${h.longitude}`] : null,
+      h.asn ? ['Autonomous system', asLink(h.asn, h.as_name)] : null,
       ['First seen', html`${fmt.ago(h.first_seen, now)} <span class="dim">(${fmt.datetime(h.first_seen)})</span>`],
       ['Last seen', html`${fmt.ago(h.last_seen, now)} <span class="dim">(${fmt.datetime(h.last_seen)})</span>`],
       ['Active for', fmt.duration(h.last_seen - h.first_seen)],

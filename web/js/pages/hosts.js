@@ -3,8 +3,9 @@ import * as api from '../api.js';
 import * as fmt from '../format.js';
 import { html, render, DataTable, Pager, debounce } from '../ui.js';
 import { hostColumns, intParam } from './common.js';
+import { countryName } from '../geo.js';
 
-const SORTS = ['ip', 'bytes', 'sent', 'received', 'packets', 'first_seen', 'last_seen', 'flows'];
+const SORTS = ['ip', 'bytes', 'sent', 'received', 'packets', 'first_seen', 'last_seen', 'flows', 'name', 'country', 'asn'];
 
 function readParams(p) {
   return {
@@ -14,6 +15,8 @@ function readParams(p) {
     order: p.get('order') === 'asc' ? 'asc' : p.get('order') === 'desc' ? 'desc' : (p.get('sort') === 'ip' ? 'asc' : 'desc'),
     filter: ['local', 'remote'].includes(p.get('filter')) ? p.get('filter') : '',
     q: p.get('q') || '',
+    asn: /^\d+$/.test(p.get('asn') || '') ? p.get('asn') : '',
+    country: /^([A-Za-z]{2}|--)$/.test(p.get('country') || '') ? p.get('country').toUpperCase() : '',
   };
 }
 
@@ -28,7 +31,8 @@ export async function mount(ctx) {
         <button type="button" data-filter="local">Local</button>
         <button type="button" data-filter="remote">Remote</button>
       </div>
-      <input type="search" id="hosts-q" placeholder="Filter by address, e.g. 192.168. or 2001:db8" aria-label="Filter hosts by address" value="${s.q}" spellcheck="false">
+      <span id="hosts-geo-filter"></span>
+      <input type="search" id="hosts-q" placeholder="Filter by address or name, e.g. 192.168. or example.com" aria-label="Filter hosts by address or name" value="${s.q}" spellcheck="false">
     </form>
     <section class="card flush" id="hosts-card"></section>`);
 
@@ -48,6 +52,19 @@ export async function mount(ctx) {
     for (const b of ctx.main.querySelectorAll('[data-filter]')) b.setAttribute('aria-pressed', String(b.dataset.filter === s.filter));
   };
   setFilterButtons();
+  // Drill-down from the AS and country pages: the filter shows, and goes away with its ×.
+  const geoFilter = ctx.main.querySelector('#hosts-geo-filter');
+  const showGeoFilter = () => {
+    const chips = [];
+    if (s.asn) chips.push(html`<span class="filter-chip" data-geo="asn">AS${s.asn} <button type="button" class="linkbutton" data-clear="asn" aria-label="Remove the AS filter">×</button></span>`);
+    if (s.country) chips.push(html`<span class="filter-chip" data-geo="country">${s.country === '--' ? 'no country' : `${countryName(s.country)} (${s.country})`} <button type="button" class="linkbutton" data-clear="country" aria-label="Remove the country filter">×</button></span>`);
+    render(geoFilter, html`${chips}`);
+  };
+  showGeoFilter();
+  geoFilter.addEventListener('click', (ev) => {
+    const b = ev.target.closest('[data-clear]');
+    if (b) go({ [b.dataset.clear]: '', page: 1 });
+  });
   ctx.main.querySelector('.segmented').addEventListener('click', (ev) => {
     const b = ev.target.closest('[data-filter]');
     if (b) go({ filter: b.dataset.filter, page: 1 });
@@ -65,6 +82,8 @@ export async function mount(ctx) {
       order: next.order !== (next.sort === 'ip' ? 'asc' : 'desc') ? next.order : '',
       filter: next.filter,
       q: next.q,
+      asn: next.asn,
+      country: next.country,
     }, replace);
   }
 
@@ -72,7 +91,7 @@ export async function mount(ctx) {
   const loop = ctx.every(1000, async () => {
     const mine = ++seq;
     const [doc, iface] = await Promise.all([
-      api.get(`/interfaces/${ctx.iface}/hosts${api.query({ page: s.page, per_page: s.per_page, sort: s.sort, order: s.order, filter: s.filter, q: s.q })}`),
+      api.get(`/interfaces/${ctx.iface}/hosts${api.query({ page: s.page, per_page: s.per_page, sort: s.sort, order: s.order, filter: s.filter, q: s.q, asn: s.asn, country: s.country })}`),
       api.get(`/interfaces/${ctx.iface}`),
     ]);
     if (mine !== seq || !ctx.alive) return;   // parameters changed meanwhile
@@ -82,7 +101,7 @@ export async function mount(ctx) {
     card.dataset.total = String(doc.total);
     card.dataset.page = String(s.page);
     ctx.main.querySelector('#hosts-count').textContent =
-      `${fmt.count(doc.total)} ${s.filter ? `${s.filter} ` : ''}host${doc.total === 1 ? '' : 's'}${s.q ? ` matching “${s.q}”` : ''}`;
+      `${fmt.count(doc.total)} ${s.filter ? `${s.filter} ` : ''}host${doc.total === 1 ? '' : 's'}${s.q ? ` matching “${s.q}”` : ''}${s.asn ? ` in AS${s.asn}` : ''}${s.country ? ` in ${s.country === '--' ? 'no country' : countryName(s.country)}` : ''}`;
   });
 
   return {
@@ -90,6 +109,7 @@ export async function mount(ctx) {
       s = readParams(params);
       table.setSort(s.sort, s.order);
       setFilterButtons();
+      showGeoFilter();
       if (document.activeElement !== q) q.value = s.q;
       seq++;
       loop.refresh();

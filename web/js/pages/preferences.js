@@ -10,7 +10,11 @@ const TIMEOUTS = [
   ['remote_host_idle_timeout', 'Remote host idle timeout', 'a remote host without traffic for this long is forgotten', 60],
 ];
 const APPS = 'local_host_applications';
-const KNOWN = new Set([...TIMEOUTS.map(([k]) => k), APPS]);
+const DNS = 'dns_resolution_mode';
+const DNS_MODES = [['decode', 'Decode names from traffic only (DNS, mDNS, NetBIOS, DHCP, TLS, HTTP)'],
+  ['local', 'Also ask the DNS for the names of local hosts'], ['all', 'Also ask the DNS for the names of all hosts'],
+  ['none', 'No names from DNS, mDNS, NetBIOS or DHCP']];
+const KNOWN = new Set([...TIMEOUTS.map(([k]) => k), APPS, DNS]);
 
 function message(el, text, kind = 'error') {
   el.textContent = text || '';
@@ -31,6 +35,8 @@ export async function mount(ctx) {
           <label>${label} <span class="dim small">${help}; seconds, 1 to 86400 (default ${def} on live sources; unset on a capture file: nothing expires)</span>
             <span class="unit"><input type="number" name="${key}" id="pref-${key}" min="1" max="86400" step="1" inputmode="numeric" placeholder="default"> s</span></label>`)}
         <label class="check"><input type="checkbox" name="${APPS}" id="pref-${APPS}"> Per-application traffic of local hosts <span class="dim small">(more memory per host)</span></label>
+        <label>DNS resolution mode <span class="dim small">(like -n; the command line wins)</span>
+          <select name="${DNS}" id="pref-${DNS}">${DNS_MODES.map(([v, t]) => html`<option value="${v}">${t}</option>`)}</select></label>
         <div class="formbuttons"><button type="submit" class="button primary">Save</button></div>
       </form>
     </section>
@@ -46,6 +52,7 @@ export async function mount(ctx) {
   function fill() {
     for (const [key] of TIMEOUTS) form[key].value = Number.isInteger(stored[key]) ? String(stored[key]) : '';
     form[APPS].checked = typeof stored[APPS] === 'boolean' ? stored[APPS] : true;
+    form[DNS].value = typeof stored[DNS] === 'string' ? stored[DNS] : 'decode';
     const others = Object.entries(stored).filter(([k]) => !KNOWN.has(k));
     $('#prefs-other').hidden = others.length === 0;
     render($('#prefs-other-list'), html`<dl class="facts">${others.map(([k, v]) => html`<dt class="mono">${k}</dt><dd class="mono">${JSON.stringify(v)}</dd>`)}</dl>`);
@@ -82,6 +89,8 @@ export async function mount(ctx) {
     }
     const apps = form[APPS].checked;
     if (apps !== (typeof stored[APPS] === 'boolean' ? stored[APPS] : true)) changes.push([APPS, apps]);
+    const dns = form[DNS].value;
+    if (dns !== (typeof stored[DNS] === 'string' ? stored[DNS] : 'decode')) changes.push([DNS, dns]);
     if (!changes.length) { message(msg, 'Nothing changed.', 'info'); return; }
     const button = form.querySelector('button[type=submit]');
     button.disabled = true;

@@ -1,0 +1,203 @@
+// NetworkInterface: names and operating systems learned from traffic. Everything here runs on
+// the packet thread; an allocation happens only when something new is learned.
+#include <cstring>
+
+#include "engine/naming_state.hpp"
+#include "enrich/dhcp_message.hpp"
+#include "enrich/dns_message.hpp"
+
+namespace netlens {
+
+using enrich::NameSource;
+using enrich::OsSource;
+using enrich::OsType;
+
+namespace {
+bool isProto(const AppProtocol& p, std::initializer_list<uint16_t> ids) {
+  for (uint16_t id : ids)
+    if (p.master == id || p.app == id) return true;
+  return false;
+}
+uint64_t macKey(const std::array<uint8_t, 6>& m) {
+  uint64_t k = 0;
+  for (uint8_t b : m) k = k << 8 | b;
+  return k;
+}
+enrich::HostNames& namesOf(Host& h) {
+  if (!h.names) h.names = std::make_unique<enrich::HostNames>();
+  return *h.names;
+}
+}  // namespace
+
+void NetworkInterface::learnName(const IpAddress& ip, uint16_t vlan, NameSource source, std::string_view name) {
+  if (ip.empty() || name.empty()) return;
+  bool changed = naming_->cache.put(ip, source, name);
+  const HostKey key{ip, vlan};
+  const uint32_t idx = hosts_.find(key, key.hash());
+  if (idx != HostTable::kNone) changed |= namesOf(hosts_[idx]).set(source, name);
+  if (changed) ++stats_.names.names_learned;
+}
+
+void NetworkInterface::learnOs(const IpAddress& ip, uint16_t vlan, OsType os, OsSource source) {
+  if (ip.empty() || os == OsType::Unknown) return;
+  const HostKey key{ip, vlan};
+  const uint32_t idx = hosts_.find(key, key.hash());
+  if (idx == HostTable::kNone) return;
+  if (namesOf(hosts_[idx]).setOs(os, source)) ++stats_.names.os_learned;
+}
+
+void NetworkInterface::nameNewHost(Host& h) {
+  if (const enrich::AddressNameEntry* e = naming_->cache.get(h.key.ip)) namesOf(h).set(e->source, e->name);
+  wantName(h);
+}
+
+void NetworkInterface::setResolver(enrich::ReverseResolver* resolver) { naming_->resolver = resolver; }
+
+void NetworkInterface::wantName(const Host& h) {
+  const enrich::NameMode mode = config_.name_mode;
+  if (!naming_->resolver) return;
+  if (mode != enrich::NameMode::ResolveAll && !(mode == enrich::NameMode::ResolveLocal && h.local)) return;
+  if (h.names && !h.names->by_source[size_t(NameSource::Resolver)].empty()) return;
+  if (naming_->pending.size() >= Naming::kMaxPending) {
+    ++stats_.names.resolve_queue_full;
+    return;
+  }
+  naming_->pending.emplace_back(h.key.ip, h.key.vlan);
+}
+
+void NetworkInterface::serviceResolver() {
+  Naming& n = *naming_;
+  if (!n.resolver) return;
+  // Handing over takes the pool's lock for a queue push each; the DNS is asked elsewhere.
+  for (const auto& [ip, vlan] : n.pending) {
+    if (n.resolver->submit(ip, vlan, n.results)) ++stats_.names.resolve_requested;
+    else ++stats_.names.resolve_queue_full;
+  }
+  n.pending.clear();
+  n.results->drain(n.answers);
+  for (const enrich::ResolveResult& r : n.answers) {
+    if (r.name.empty()) continue;
+    ++stats_.names.resolved;
+    learnName(r.ip, r.vlan, NameSource::Resolver, r.name);
+  }
+  n.answers.clear();
+}
+
+void NetworkInterface::learnFromUdp(const DecodedPacket& d) {
+  using enrich::DnsFlavor;
+  const uint8_t* p = d.payload;
+  const size_t n = d.payload_len;
+  if (d.src_port == 67 || d.src_port == 68 || d.dst_port == 67 || d.dst_port == 68) {
+    enrich::DhcpMessage m;
+    if (enrich::parseDhcp(p, n, m) != enrich::DhcpError::None) {
+      ++stats_.names.malformed;
+      return;
+    }
+    ++stats_.names.dhcp_messages;
+    if (!m.has_mac) return;
+    const uint64_t mac = macKey(m.mac);
+    auto& clients = naming_->dhcp_clients;
+    auto it = clients.find(mac);
+    if (m.op == 1) {  // the client speaks: its name and what its DHCP client looks like
+      OsType os = enrich::osFromDhcpVendorClass(m.vendorClass());
+      OsSource source = OsSource::DhcpVendor;
+      if (os == OsType::Unknown) {
+        os = enrich::osFromDhcpParams(m.params, m.params_len);
+        source = OsSource::DhcpFingerprint;
+      }
+      if (it == clients.end() && (m.host_name_len || os != OsType::Unknown)) {
+        if (clients.size() >= Naming::kMaxDhcpClients) clients.erase(clients.begin());
+        it = clients.emplace(mac, Naming::DhcpClient{}).first;
+      }
+      if (it != clients.end()) {
+        if (m.host_name_len && it->second.host_name != m.hostName()) it->second.host_name.assign(m.hostName());
+        if (os != OsType::Unknown) {
+          it->second.os = os;
+          it->second.os_source = source;
+        }
+      }
+    }
+    if (it == clients.end()) return;
+    // The address the client has or is given (a server's ACK carries it in yiaddr).
+    const IpAddress addr = m.op == 2 ? (m.message_type == 5 ? m.yiaddr : IpAddress{}) : m.clientAddress();
+    if (addr.empty()) return;
+    if (!it->second.host_name.empty()) learnName(addr, d.vlan, NameSource::Dhcp, it->second.host_name);
+    learnOs(addr, d.vlan, it->second.os, it->second.os_source);
+    return;
+  }
+
+  DnsFlavor flavor;
+  NameSource source;
+  if (d.src_port == 5353 || d.dst_port == 5353) {
+    flavor = DnsFlavor::Mdns;
+    source = NameSource::Mdns;
+  } else if (d.src_port == 137 || d.dst_port == 137) {
+    flavor = DnsFlavor::Netbios;
+    source = NameSource::Netbios;
+  } else if (d.src_port == 53) {
+    flavor = DnsFlavor::Dns;
+    source = NameSource::Dns;
+  } else {
+    return;  // a query to port 53: nothing to learn
+  }
+  enrich::DnsMessageReader r(p, n, flavor);
+  if (!r.begin()) {
+    ++stats_.names.malformed;
+    return;
+  }
+  if (flavor == DnsFlavor::Dns) {
+    if (!r.isResponse() || r.opcode() != 0) return;
+    ++stats_.names.dns_responses;
+  } else if (flavor == DnsFlavor::Mdns) {
+    if (!r.isResponse()) return;
+    ++stats_.names.mdns_messages;
+  } else {
+    ++stats_.names.netbios_messages;
+  }
+  // A/AAAA answers name the addresses after the name that was asked for (not the CDN alias
+  // a CNAME chain ends on).
+  const enrich::DnsName& question = r.question();
+  const bool asked = flavor == DnsFlavor::Dns && question.len > 0 && question.printable;
+  enrich::DnsAddressRecord rec;
+  while (r.next(rec)) {
+    switch (rec.type) {
+      case enrich::DnsRecordType::A:
+      case enrich::DnsRecordType::Aaaa:
+        learnName(rec.address, d.vlan, source, asked && r.questionType() != 12 ? question.view() : rec.name.view());
+        break;
+      case enrich::DnsRecordType::Ptr:
+        learnName(rec.address, d.vlan, source, rec.name.view());
+        break;
+      case enrich::DnsRecordType::Nb:
+        // A host's own name: unique (not a group), workstation or file server service.
+        if (!rec.netbios_group && rec.name.printable && (rec.netbios_suffix == 0x00 || rec.netbios_suffix == 0x20))
+          learnName(rec.address, d.vlan, source, rec.name.view());
+        break;
+    }
+  }
+  if (r.error() != enrich::DnsError::None) ++stats_.names.malformed;
+}
+
+void NetworkInterface::learnFromDetails(const Flow& f) {
+  const FlowDetails& det = *f.details;
+  if (!det.server_name.empty() && f.server_host != kNoHost) {
+    // What the client asked the server for: the server answers to that name.
+    const bool tls = isProto(f.app, {NDPI_PROTOCOL_TLS, NDPI_PROTOCOL_QUIC, NDPI_PROTOCOL_DTLS});
+    const bool http = !tls && isProto(f.app, {NDPI_PROTOCOL_HTTP, NDPI_PROTOCOL_HTTP_CONNECT, NDPI_PROTOCOL_HTTP_PROXY});
+    if (tls || http) {
+      std::string_view name = det.server_name;
+      // An HTTP Host header may carry a port.
+      if (http)
+        if (const size_t colon = name.rfind(':'); colon != std::string_view::npos && name.find(':') == colon)
+          name = name.substr(0, colon);
+      if (namesOf(hosts_[f.server_host]).set(tls ? NameSource::TlsSni : NameSource::HttpHost, name))
+        ++stats_.names.names_learned;
+    }
+  }
+  if (!det.user_agent.empty() && f.client_host != kNoHost && config_.name_mode != enrich::NameMode::None) {
+    const OsType os = enrich::osFromUserAgent(det.user_agent);
+    if (os != OsType::Unknown && namesOf(hosts_[f.client_host]).setOs(os, OsSource::UserAgent)) ++stats_.names.os_learned;
+  }
+}
+
+}  // namespace netlens

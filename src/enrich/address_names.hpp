@@ -1,0 +1,63 @@
+#pragma once
+// AddressNameCache: names that traffic gave to addresses that may not be hosts yet (a DNS
+// answer names the server a client is about to contact). Bounded like the engine's tables:
+// the least recently named address goes first when it is full, and that is counted.
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/ip_address.hpp"
+#include "engine/entry_table.hpp"
+#include "enrich/host_names.hpp"
+
+namespace netlens::enrich {
+
+struct AddressNameEntry {
+  IpAddress key;
+  TableLinks links;
+  NameSource source = NameSource::Dns;
+  std::string name;
+};
+
+class AddressNameCache {
+ public:
+  explicit AddressNameCache(uint32_t max_entries) : table_(max_entries) {}
+
+  // Remembers the name; true when something changed (an allocation happens only then).
+  bool put(const IpAddress& ip, NameSource source, std::string_view name) {
+    const uint64_t h = ip.hash();
+    uint32_t idx = table_.find(ip, h);
+    if (idx == Table::kNone) {
+      if (table_.full()) {
+        const uint32_t victim = table_.oldest(0);
+        if (victim == Table::kNone) return false;
+        table_.erase(victim, table_[victim].key.hash());
+        ++evicted_;
+      }
+      idx = table_.insert(ip, h, 0);
+      ++created_;
+    } else {
+      AddressNameEntry& e = table_[idx];
+      if (e.source == source && e.name == name) return false;
+      table_.touch(idx, 0);
+    }
+    AddressNameEntry& e = table_[idx];
+    e.source = source;
+    e.name.assign(name.substr(0, HostNames::kMaxNameLength));
+    return true;
+  }
+  const AddressNameEntry* get(const IpAddress& ip) const {
+    const uint32_t idx = table_.find(ip, ip.hash());
+    return idx == Table::kNone ? nullptr : &table_[idx];
+  }
+  uint32_t size() const { return table_.size(); }
+  uint64_t created() const { return created_; }
+  uint64_t evicted() const { return evicted_; }
+
+ private:
+  using Table = EntryTable<AddressNameEntry, IpAddress, 1>;
+  Table table_;
+  uint64_t created_ = 0, evicted_ = 0;
+};
+
+}  // namespace netlens::enrich

@@ -1,0 +1,398 @@
+#include "enrich/geoip.hpp"
+
+#include <maxminddb.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+
+namespace netlens {
+
+struct GeoDatabases::File {
+  std::string path;
+  MMDB_s mmdb{};
+  bool open = false;
+  // The search tree, walked here rather than by MMDB_lookup_sockaddr, so that
+  // the walks of several files go on side by side.
+  const uint8_t* tree = nullptr;
+  uint32_t node_count = 0;
+  uint32_t node_bytes = 0;    // 6, 7 or 8
+  uint16_t record_bits = 0;   // 24, 28 or 32
+  uint32_t ipv4_start = 0;    // node (or terminal record) after ::/96 in an IPv6 tree
+  uint16_t ipv4_start_depth = 0;
+  bool v6_tree = false;
+  // Where the walk of every IPv4 /20 stands after its first 20 bits (node, or terminal record,
+  // and the bits consumed): the upper levels of the tree are not walked again for each lookup.
+  std::vector<uint32_t> v4_jump_node;
+  std::vector<uint8_t> v4_jump_depth;
+  uint32_t record(uint32_t node, int bit) const {
+    const uint8_t* p = tree + size_t(node) * node_bytes;
+    switch (record_bits) {
+      case 24:
+        p += bit ? 3 : 0;
+        return uint32_t(p[0]) << 16 | uint32_t(p[1]) << 8 | p[2];
+      case 28:
+        if (bit) return (uint32_t(p[3] & 0x0F) << 24) | uint32_t(p[4]) << 16 | uint32_t(p[5]) << 8 | p[6];
+        return (uint32_t(p[3] & 0xF0) << 20) | uint32_t(p[0]) << 16 | uint32_t(p[1]) << 8 | p[2];
+      default:
+        p += bit ? 4 : 0;
+        return uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | p[3];
+    }
+  }
+  mutable std::atomic<GeoLayout> layout{GeoLayout::Unknown};
+  ~File() {
+    if (open) MMDB_close(&mmdb);
+  }
+};
+
+namespace {
+
+constexpr size_t kMaxFiles = 32;
+constexpr unsigned kJumpBits = 20;  // 4 MB + 1 MB per file
+
+GeoText textOf(const MMDB_s& mmdb, const MMDB_entry_data_s& d, uint8_t db) {
+  GeoText t;
+  if (!d.has_data || d.type != MMDB_DATA_TYPE_UTF8_STRING || d.data_size == 0) return t;
+  const auto* p = reinterpret_cast<const uint8_t*>(d.utf8_string);
+  if (p < mmdb.data_section || p + d.data_size > mmdb.data_section + mmdb.data_section_size) return t;
+  t.offset = uint32_t(p - mmdb.data_section);
+  t.length = uint16_t(std::min<uint32_t>(d.data_size, 0xFFFF));
+  t.db = db;
+  return t;
+}
+
+bool number(const MMDB_entry_data_s& d, double& out) {
+  if (!d.has_data) return false;
+  switch (d.type) {
+    case MMDB_DATA_TYPE_DOUBLE: out = d.double_value; return true;
+    case MMDB_DATA_TYPE_FLOAT: out = d.float_value; return true;
+    case MMDB_DATA_TYPE_UINT16: out = d.uint16; return true;
+    case MMDB_DATA_TYPE_UINT32: out = d.uint32; return true;
+    case MMDB_DATA_TYPE_INT32: out = d.int32; return true;
+    case MMDB_DATA_TYPE_UINT64: out = double(d.uint64); return true;
+    default: return false;
+  }
+}
+
+template <typename... Path>
+MMDB_entry_data_s value(MMDB_entry_s& entry, Path... path) {
+  MMDB_entry_data_s d{};
+  if (MMDB_get_value(&entry, &d, path..., nullptr) != MMDB_SUCCESS) d.has_data = false;
+  return d;
+}
+
+void setCountry(GeoInfo& g, const MMDB_entry_data_s& d) {
+  if (!d.has_data || d.type != MMDB_DATA_TYPE_UTF8_STRING || d.data_size != 2) return;
+  const char a = char(std::toupper(uint8_t(d.utf8_string[0]))), b = char(std::toupper(uint8_t(d.utf8_string[1])));
+  if (a < 'A' || a > 'Z' || b < 'A' || b > 'Z') return;
+  if (a == 'Z' && b == 'Z') return;  // "unknown" in some databases
+  g.country[0] = a;
+  g.country[1] = b;
+}
+
+// Everything one record says, in either layout.
+GeoRecordCache::Record decode(const MMDB_s& mmdb, MMDB_entry_s entry, uint8_t db, std::atomic<GeoLayout>& layout) {
+  GeoRecordCache::Record r;
+  GeoInfo& g = r.info;
+  GeoLayout l = layout.load(std::memory_order_relaxed);
+  if (l == GeoLayout::Unknown) {
+    // The first record that says where it is tells the file's layout.
+    if (value(entry, "country_code").has_data || value(entry, "latitude").has_data) l = GeoLayout::Flat;
+    else if (value(entry, "country").has_data || value(entry, "location").has_data || value(entry, "city").has_data ||
+             value(entry, "registered_country").has_data)
+      l = GeoLayout::MaxMind;
+    if (l != GeoLayout::Unknown) layout.store(l, std::memory_order_relaxed);
+  }
+  double lat = 0, lon = 0;
+  if (l == GeoLayout::Flat) {
+    setCountry(g, value(entry, "country_code"));
+    g.city = textOf(mmdb, value(entry, "city"), db);
+    if (number(value(entry, "latitude"), lat) && number(value(entry, "longitude"), lon)) g.has_location = true;
+  } else if (l == GeoLayout::MaxMind) {
+    setCountry(g, value(entry, "country", "iso_code"));
+    r.country_name = textOf(mmdb, value(entry, "country", "names", "en"), db);
+    if (!g.hasCountry()) {
+      setCountry(g, value(entry, "registered_country", "iso_code"));
+      r.country_name = textOf(mmdb, value(entry, "registered_country", "names", "en"), db);
+    }
+    g.city = textOf(mmdb, value(entry, "city", "names", "en"), db);
+    if (number(value(entry, "location", "latitude"), lat) && number(value(entry, "location", "longitude"), lon))
+      g.has_location = true;
+  }
+  if (g.has_location && (lat < -90 || lat > 90 || lon < -180 || lon > 180)) g.has_location = false;
+  if (g.has_location) {
+    g.latitude = float(lat);
+    g.longitude = float(lon);
+  }
+  double asn = 0;
+  if (number(value(entry, "autonomous_system_number"), asn) && asn > 0 && asn <= 4294967295.0) {
+    g.asn = uint32_t(asn);
+    g.as_name = textOf(mmdb, value(entry, "autonomous_system_organization"), db);
+  }
+  return r;
+}
+
+}  // namespace
+
+GeoDatabases::~GeoDatabases() = default;
+
+namespace {
+
+void fillJump(GeoDatabases::File& f, uint32_t prefix, unsigned depth, uint32_t node) {
+  if (node >= f.node_count || depth == kJumpBits) {
+    const uint32_t first = prefix << (kJumpBits - depth), count = uint32_t(1) << (kJumpBits - depth);
+    std::fill_n(f.v4_jump_node.begin() + first, count, node);
+    std::fill_n(f.v4_jump_depth.begin() + first, count, uint8_t(depth));
+    return;
+  }
+  fillJump(f, prefix << 1, depth + 1, f.record(node, 0));
+  fillJump(f, prefix << 1 | 1, depth + 1, f.record(node, 1));
+}
+
+}  // namespace
+
+void GeoDatabases::buildIpv4Jump(File& f) {
+  f.v4_jump_node.assign(size_t(1) << kJumpBits, 0);
+  f.v4_jump_depth.assign(size_t(1) << kJumpBits, 0);
+  fillJump(f, 0, 0, f.v6_tree ? f.ipv4_start : 0);
+}
+
+bool GeoDatabases::add(const std::string& path, std::vector<std::string>* problems) {
+  if (files_.size() >= kMaxFiles) {
+    if (problems) problems->push_back(path + ": too many databases (" + std::to_string(kMaxFiles) + " at most)");
+    return false;
+  }
+  auto f = std::make_unique<File>();
+  f->path = path;
+  const int rc = MMDB_open(path.c_str(), MMDB_MODE_MMAP, &f->mmdb);
+  if (rc != MMDB_SUCCESS) {
+    if (problems) problems->push_back(path + ": " + MMDB_strerror(rc));
+    return false;
+  }
+  f->open = true;
+  const MMDB_metadata_s& m = f->mmdb.metadata;
+  f->record_bits = m.record_size;
+  f->node_bytes = uint32_t(m.record_size) / 4;
+  f->node_count = m.node_count;
+  f->tree = f->mmdb.file_content;
+  f->v6_tree = m.ip_version == 6;
+  if ((m.record_size != 24 && m.record_size != 28 && m.record_size != 32) ||
+      uint64_t(m.node_count) * f->node_bytes > uint64_t(f->mmdb.file_size) || (m.ip_version != 4 && m.ip_version != 6)) {
+    if (problems) problems->push_back(path + ": unsupported search tree (record size " + std::to_string(m.record_size) + ")");
+    return false;
+  }
+  if (f->v6_tree) {
+    uint32_t node = 0;
+    uint16_t depth = 0;
+    while (depth < 96 && node < f->node_count) {
+      node = f->record(node, 0);
+      ++depth;
+    }
+    f->ipv4_start = node;
+    f->ipv4_start_depth = depth;
+  }
+  buildIpv4Jump(*f);
+  files_.push_back(std::move(f));
+  return true;
+}
+
+std::shared_ptr<GeoDatabases> GeoDatabases::openFiles(const std::vector<std::string>& paths,
+                                                      std::vector<std::string>* problems) {
+  std::shared_ptr<GeoDatabases> g(new GeoDatabases());
+  for (const std::string& p : paths) g->add(p, problems);
+  return g;
+}
+
+std::shared_ptr<GeoDatabases> GeoDatabases::openDir(const std::string& dir, std::vector<std::string>* problems) {
+  std::vector<std::string> paths;
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::filesystem::path& p = it->path();
+    if (p.extension() == ".mmdb" && std::filesystem::is_regular_file(p, ec)) paths.push_back(p.string());
+  }
+  std::sort(paths.begin(), paths.end());
+  return openFiles(paths, problems);
+}
+
+std::vector<std::string> GeoDatabases::describe() const {
+  std::vector<std::string> out;
+  for (const auto& f : files_) {
+    const MMDB_metadata_s& m = f->mmdb.metadata;
+    char built[16] = "?";
+    const time_t t = time_t(m.build_epoch);
+    struct tm tm {};
+    if (gmtime_r(&t, &tm)) std::strftime(built, sizeof(built), "%Y-%m-%d", &tm);
+    out.push_back(std::filesystem::path(f->path).filename().string() + " (" + (m.database_type ? m.database_type : "?") +
+                  ", IPv" + std::to_string(m.ip_version) + ", built " + built + ")");
+  }
+  return out;
+}
+
+GeoLayout GeoDatabases::layoutOf(size_t file) const {
+  return file < files_.size() ? files_[file]->layout.load(std::memory_order_relaxed) : GeoLayout::Unknown;
+}
+
+std::string_view GeoDatabases::text(const GeoText& t) const {
+  if (t.empty() || t.db >= files_.size()) return {};
+  const MMDB_s& m = files_[t.db]->mmdb;
+  if (uint64_t(t.offset) + t.length > m.data_section_size) return {};
+  return std::string_view(reinterpret_cast<const char*>(m.data_section) + t.offset, t.length);
+}
+
+namespace {
+
+// Addresses no database places: private, loopback, link-local, shared, multicast, reserved.
+bool notRoutable(const IpAddress& ip) {
+  const uint8_t* b = ip.data();
+  if (ip.isV4()) {
+    return b[0] == 0 || b[0] == 10 || b[0] == 127 || b[0] >= 224 || (b[0] == 172 && (b[1] & 0xF0) == 16) ||
+           (b[0] == 192 && b[1] == 168) || (b[0] == 169 && b[1] == 254) || (b[0] == 100 && (b[1] & 0xC0) == 64);
+  }
+  static const uint8_t zero[15] = {};
+  if (std::memcmp(b, zero, 15) == 0) return true;  // :: and ::1
+  return b[0] == 0xFF || (b[0] & 0xFE) == 0xFC || (b[0] == 0xFE && (b[1] & 0xC0) == 0x80);
+}
+
+// The /24 or /48 an address is in, as a cache key.
+uint64_t prefixKey(const IpAddress& ip) {
+  const uint8_t* b = ip.data();
+  if (ip.isV4()) return (uint64_t(4) << 56) | (uint64_t(b[0]) << 16) | (uint64_t(b[1]) << 8) | b[2];
+  uint64_t k = uint64_t(6) << 56;
+  for (int i = 0; i < 6; ++i) k |= uint64_t(b[i]) << (40 - 8 * i);
+  return k;
+}
+
+}  // namespace
+
+GeoInfo GeoDatabases::lookup(const IpAddress& ip, GeoRecordCache* cache, GeoText* country_name) const {
+  GeoInfo out;
+  GeoText name;
+  if (ip.empty() || files_.empty() || notRoutable(ip)) return out;
+  const uint64_t prefix = prefixKey(ip);
+  if (cache) {
+    auto it = cache->prefixes.find(prefix);
+    if (it != cache->prefixes.end()) {
+      ++cache->prefix_hits;
+      if (country_name) *country_name = it->second.country_name;
+      return it->second.info;
+    }
+  }
+  // Whether every answer below holds for the whole prefix.
+  const unsigned prefix_bits = ip.isV4() ? 24 : 48;
+  bool whole_prefix = true;
+  // Walk every file's tree side by side: each step of each walk is a likely cache miss, and
+  // the misses of independent walks overlap.
+  struct Walk {
+    const File* f = nullptr;
+    uint32_t node = 0;
+    uint16_t depth = 0;  // bits of the address consumed
+    bool done = false;
+    uint32_t record = 0;  // terminal record when done
+  };
+  std::array<Walk, kMaxFiles> walks;
+  size_t n = 0;
+  const unsigned bits = ip.isV4() ? 32 : 128;
+  const uint8_t* a = ip.data();
+  for (size_t i = 0; i < files_.size(); ++i) {
+    const File& f = *files_[i];
+    Walk& w = walks[n++];
+    w.f = &f;
+    if (ip.isV6() && !f.v6_tree) {
+      w.done = true;
+      w.record = f.node_count;  // nothing for IPv6 in an IPv4 file
+      w.depth = 0;
+      continue;
+    }
+    if (ip.isV4()) {
+      const uint32_t top = ip.v4HostOrder() >> (32 - kJumpBits);
+      w.node = f.v4_jump_node[top];
+      w.depth = f.v4_jump_depth[top];
+    }
+    if (w.node >= f.node_count) {
+      w.done = true;
+      w.record = w.node;
+    }
+  }
+  for (bool active = true; active;) {
+    active = false;
+    for (size_t k = 0; k < n; ++k) {
+      Walk& w = walks[k];
+      if (w.done) continue;
+      const int bit = (a[w.depth >> 3] >> (7 - (w.depth & 7))) & 1;
+      const uint32_t next = w.f->record(w.node, bit);
+      ++w.depth;
+      if (next >= w.f->node_count || w.depth >= bits) {
+        w.done = true;
+        w.record = next;
+        continue;
+      }
+      w.node = next;
+      __builtin_prefetch(w.f->tree + size_t(next) * w.f->node_bytes);
+      active = true;
+    }
+  }
+  for (size_t i = 0; i < n; ++i) {
+    const File& f = *files_[i];
+    const Walk& w = walks[i];
+    if (ip.isV6() && !f.v6_tree) continue;
+    // The answer (or its absence) is the same for every address of the network it came from.
+    if (w.depth > prefix_bits) whole_prefix = false;
+    if (w.record <= f.node_count) continue;  // empty
+    const uint64_t data_offset = uint64_t(w.record) - f.node_count - 16;
+    if (data_offset >= f.mmdb.data_section_size) {
+      whole_prefix = false;  // a corrupt record: ignored
+      continue;
+    }
+    MMDB_lookup_result_s res{};
+    res.found_entry = true;
+    res.entry.mmdb = &f.mmdb;
+    res.entry.offset = uint32_t(data_offset);
+    const GeoRecordCache::Record* rec = nullptr;
+    GeoRecordCache::Record decoded;
+    const uint64_t key = uint64_t(i) << 32 | res.entry.offset;
+    if (cache) {
+      auto it = cache->records.find(key);
+      if (it != cache->records.end()) {
+        ++cache->hits;
+        rec = &it->second;
+      }
+    }
+    if (!rec) {
+      decoded = decode(f.mmdb, res.entry, uint8_t(i), f.layout);
+      rec = &decoded;
+      if (cache) {
+        ++cache->misses;
+        if (cache->records.size() >= cache->max_records) cache->records.clear();
+        cache->records.emplace(key, decoded);
+      }
+    }
+    const GeoInfo& g = rec->info;
+    if (!out.hasCountry() && g.hasCountry()) {
+      out.country[0] = g.country[0];
+      out.country[1] = g.country[1];
+    }
+    if (name.empty() && !rec->country_name.empty()) name = rec->country_name;
+    if (out.city.empty() && !g.city.empty()) out.city = g.city;
+    if (!out.has_location && g.has_location) {
+      out.has_location = true;
+      out.latitude = g.latitude;
+      out.longitude = g.longitude;
+    }
+    if (out.asn == 0 && g.asn != 0) {
+      out.asn = g.asn;
+      out.as_name = g.as_name;
+    }
+    if (out.hasCountry() && out.has_location && out.asn != 0) break;  // later files would add nothing
+  }
+  if (country_name) *country_name = name;
+  if (cache && whole_prefix) {
+    if (cache->prefixes.size() >= cache->max_prefixes) cache->prefixes.clear();
+    cache->prefixes.emplace(prefix, GeoRecordCache::Record{out, name});
+  }
+  return out;
+}
+
+}  // namespace netlens

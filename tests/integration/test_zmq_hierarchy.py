@@ -1,0 +1,142 @@
+#!/usr/bin/env python3
+"""Hierarchies of netlens instances over ZeroMQ (loopback only, real instances on both ends).
+
+A leaf reads a corpus capture and exports its flows (--zmq-export); a root collects them
+(-i tcp://...). The root's hosts and application totals must equal the leaf's:
+  1. the root subscribes to a leaf that publishes;
+  2. two leaves merged into one root interface (-i tcp://a,tcp://b) add up;
+  3. collector mode (-i tcp://...:PORTc, the leaf connects with --zmq-probe-mode) with CURVE
+     encryption: it round-trips with the root's public key, and a leaf without it gets nothing
+     through (its flows are counted as published with no subscriber).
+"""
+import collections
+import os
+import time
+
+import nltest as T
+
+PCAP_A = "1kxun.pcap"
+PCAP_B = "waze.pcap"
+NEVER = "1000000000"  # the captures are old: nothing may expire on the root while it collects
+
+
+def host_totals(doc):
+    return {(h["ip"], h["vlan"]): (h["sent"]["packets"], h["sent"]["bytes"], h["received"]["packets"],
+                                   h["received"]["bytes"]) for h in doc["hosts"]}
+
+
+def summed(*dicts):
+    out = collections.Counter()
+    for d in dicts:
+        for k, v in d.items():
+            out[k] = tuple(a + b for a, b in zip(out.get(k, (0,) * len(v)), v))
+    return dict(out)
+
+
+def start_root(args, tmp, tag, spec, *extra):
+    http_port = T.free_port()
+    out = os.path.join(tmp, f"root-{tag}.json")
+    cmd = [args.netlens, "-i", spec, "-w", f"127.0.0.1:{http_port}", "--disable-login", "-d", os.path.join(tmp, f"data-{tag}"),
+           "--flow-idle-timeout", NEVER, "--tcp-closed-timeout", NEVER, "--local-host-idle-timeout", NEVER,
+           "--remote-host-idle-timeout", NEVER, "-m", "192.168.0.0/16", "--dump-json", out, "--status-interval", "0", *extra]
+    proc = T.start(cmd)
+    T.wait_running(proc)
+    T.wait_for("root web server", lambda: T.http("GET", f"http://127.0.0.1:{http_port}/api/v1/interfaces")[0])
+    return proc, http_port, out
+
+
+def collected(http_port):
+    doc, _ = T.http("GET", f"http://127.0.0.1:{http_port}/api/v1/interfaces/0")
+    iface = doc.get("interface", doc)
+    return iface.get("zmq_collector", {})
+
+
+def run_leaf(args, tmp, tag, pcap, *extra):
+    out = os.path.join(tmp, f"leaf-{tag}.json")
+    cmd = [args.netlens, "-i", os.path.join(args.pcaps, pcap), "--shutdown-when-done", "--dump-json", out,
+           "-m", "192.168.0.0/16", *extra]
+    p = T.run(cmd, timeout=60)
+    if p.returncode != 0:
+        raise T.Failure(f"leaf {tag} exited {p.returncode}: {p.stderr.strip()}")
+    # The last status line: what the exporter did once everything was sent.
+    sent = None
+    for line in p.stderr.splitlines():
+        if "(end): zmq_export:" in line:
+            sent = {k: int(v) for k, v in (kv.split("=") for kv in line.split("zmq_export:")[1].split())}
+    if sent is None:
+        raise T.Failure(f"leaf {tag}: no export status line: {p.stderr.strip()}")
+    return T.load_dump(out), sent
+
+
+def finish_root(proc, http_port, want_flows, out):
+    T.wait_for(f"root has collected {want_flows} flow updates", lambda: collected(http_port).get("flows", 0) >= want_flows)
+    time.sleep(0.3)
+    stats = collected(http_port)
+    rc, _, _, err = T.stop(proc)
+    T.check_eq(rc, 0, "root exits cleanly")
+    return T.load_dump(out), stats
+
+
+def compare(root, leaves, what):
+    T.check_eq(T.apps(root), {k: v for k, v in summed(*[T.apps(l) for l in leaves]).items()}, f"{what}: application totals")
+    T.check_eq(host_totals(root), summed(*[host_totals(l) for l in leaves]), f"{what}: hosts (packets and bytes each way)")
+    rp, rb = T.flow_sums(root)
+    lp = sum(T.flow_sums(l)[0] for l in leaves)
+    lb = sum(T.flow_sums(l)[1] for l in leaves)
+    T.check_eq((rp, rb), (lp, lb), f"{what}: flow packets and bytes")
+
+
+def body(args, tmp):
+    # 1. Subscribe to a publishing leaf.
+    port = T.free_port()
+    root, http_port, out = start_root(args, tmp, "sub", f"tcp://127.0.0.1:{port}")
+    try:
+        leaf, sent = run_leaf(args, tmp, "a", PCAP_A, "--zmq-export", f"tcp://127.0.0.1:{port}", "--zmq-export-wait", "15")
+        T.check(sent["flows"] > 0 and sent["sent"] == sent["flows"], "leaf: every flow update sent", str(sent))
+        T.check_eq((sent["dropped_queue_full"], sent["no_subscriber"]), (0, 0), "leaf: nothing dropped, a subscriber was there")
+        doc, stats = finish_root(root, http_port, sent["flows"], out)
+    finally:
+        T.kill_quietly(root)
+    T.check_eq({k: stats[k] for k in ("bad_header", "bad_json", "bad_compression", "lost_messages")},
+               {"bad_header": 0, "bad_json": 0, "bad_compression": 0, "lost_messages": 0}, "root: clean messages")
+    T.check_eq(stats["flows"], sent["flows"], "root received every flow update")
+    compare(doc, [leaf], "subscribe")
+
+    # 2. Two leaves merged into one root interface.
+    p1, p2 = T.free_port(), T.free_port()
+    root, http_port, out = start_root(args, tmp, "merge", f"tcp://127.0.0.1:{p1},tcp://127.0.0.1:{p2}")
+    try:
+        leaf_a, sent_a = run_leaf(args, tmp, "ma", PCAP_A, "--zmq-export", f"tcp://127.0.0.1:{p1}", "--zmq-export-wait", "15")
+        leaf_b, sent_b = run_leaf(args, tmp, "mb", PCAP_B, "--zmq-export", f"tcp://127.0.0.1:{p2}", "--zmq-export-wait", "15")
+        doc, stats = finish_root(root, http_port, sent_a["flows"] + sent_b["flows"], out)
+    finally:
+        T.kill_quietly(root)
+    T.check(len(doc.get("interfaces", [doc])) == 1, "two endpoints make one interface")
+    compare(doc, [leaf_a, leaf_b], "two leaves merged")
+
+    # 3. Collector mode with CURVE encryption.
+    p = T.run([args.netlens, "--zmq-generate-keys"])
+    keys = dict(line.split(": ", 1) for line in p.stdout.strip().splitlines())
+    T.check(len(keys.get("public key", "")) == 40 and len(keys.get("secret key", "")) == 40, "netlens --zmq-generate-keys prints a key pair")
+    key_file = os.path.join(tmp, "secret.key")
+    with open(key_file, "w") as fh:
+        fh.write(keys["secret key"] + "\n")
+    port = T.free_port()
+    root, http_port, out = start_root(args, tmp, "curve", f"tcp://127.0.0.1:{port}c", "--zmq-encryption-key", "@" + key_file)
+    try:
+        # Without the key: the CURVE handshake never completes, nothing arrives.
+        _, plain = run_leaf(args, tmp, "plain", PCAP_B, "--zmq-export", f"tcp://127.0.0.1:{port}", "--zmq-probe-mode",
+                            "--zmq-export-wait", "2")
+        T.check_eq(plain["no_subscriber"], plain["flows"], "leaf without the key: every flow counted as published to no one")
+        leaf, sent = run_leaf(args, tmp, "curve", PCAP_A, "--zmq-export", f"tcp://127.0.0.1:{port}", "--zmq-probe-mode",
+                              "--zmq-export-encryption-key", keys["public key"], "--zmq-export-wait", "15")
+        T.check_eq(sent["no_subscriber"], 0, "leaf with the key: the collector subscribed")
+        doc, stats = finish_root(root, http_port, sent["flows"], out)
+    finally:
+        T.kill_quietly(root)
+    T.check_eq(stats["flows"], sent["flows"], "root received only the encrypted leaf's flows")
+    compare(doc, [leaf], "collector mode with CURVE")
+
+
+if __name__ == "__main__":
+    T.main(body, __doc__)
