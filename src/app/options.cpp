@@ -35,7 +35,8 @@ ParseOutcome parseOptions(int argc, const char* const* argv) {
 
   app.add_option("-i,--interface", o.interfaces,
                  "Packet source: a capture file (pcap or pcapng), '-' for a capture on stdin, or a network "
-                 "device for live capture. Repeat for several independent interfaces.");
+                 "device for live capture; or a flow collector: netflow://ADDR:PORT (NetFlow v5/v9, IPFIX) or "
+                 "sflow://ADDR:PORT (sFlow v5) over UDP. Repeat for several independent interfaces.");
   app.add_option("-B,--bpf", o.capture.bpf_filter, "BPF filter applied to every packet source (e.g. 'tcp port 80')");
   app.add_flag("--shutdown-when-done", o.shutdown_when_done,
                "Exit after the last packet of every capture file (live sources stop then too)");

@@ -106,7 +106,7 @@ void packetLoop(InterfaceRun& run, Shared& shared, const Options& opt) {
       if (++since_check < 4096 && !run.snapshots.wanted()) continue;
     } else if (r == ReadResult::Records) {
       if (!src.isFile()) iface.advanceClock(wallClockMicros());  // a collector's clock: wall time
-      for (const FlowRecord& rec : src.records()) iface.processFlowRecord(rec);
+      iface.processFlowRecords(src.records());
       if (++since_check < 64 && !run.snapshots.wanted()) continue;
     } else if (r == ReadResult::Timeout) {
       if (!src.isFile()) iface.advanceClock(wallClockMicros());
@@ -285,7 +285,7 @@ int runNetlens(const Options& opt) {
       std::vector<std::string> names;
       for (auto& r : runs) names.push_back(r->engine->name());
       timeseries = std::make_unique<store::TimeseriesStore>(tc, names);
-      timeseries->start();
+      timeseries->prepare();
       for (size_t i = 0; i < runs.size(); ++i) {
         runs[i]->series = std::make_unique<store::SeriesSampler>(uint32_t(i), *timeseries, tc.host_step,
                                                                 runs[i]->source->isFile());
@@ -321,7 +321,9 @@ int runNetlens(const Options& opt) {
         web_server.reset();
       }
     }
+    if (!opt.user.empty() && timeseries) timeseries->giveTo(opt.user);  // it writes after -U
     if (!opt.user.empty()) dropPrivileges(opt.user);
+    if (timeseries) timeseries->start();  // the writer thread runs without privileges
   } catch (const std::exception& e) {
     std::fprintf(stderr, "netlens: %s\n", e.what());
     // No dump is written: remove the files created for it.

@@ -7,6 +7,7 @@
 #include "collect/netflow_source.hpp"
 #include "collect/zmq_keys.hpp"
 #include "collect/zmq_source.hpp"
+#include "collect/sflow_source.hpp"
 
 namespace netlens {
 
@@ -46,6 +47,7 @@ std::unique_ptr<PacketSource> openSource(const std::string& spec, const Options&
     }
     return std::make_unique<ZmqFlowSource>(spec, zo);
   }
+  if (hasScheme(spec, "sflow", rest)) return openCollector<SflowSource>(spec, rest);
   return openPcapSource(spec, options.capture);
 }
 

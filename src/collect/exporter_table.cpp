@@ -7,8 +7,9 @@ namespace netlens {
 namespace {
 // A domain list or a version list stays short: exporters use a handful at most.
 constexpr size_t kMaxListed = 16;
-// Forward jumps beyond this are a restart of the exporter (or a new counter), not losses.
-constexpr uint32_t kMaxGap = 1'000'000;
+// Forward jumps beyond this are a restart of the exporter (or a new counter), not losses: a
+// couple of minutes of a busy router's flows.
+constexpr uint32_t kMaxGap = 1u << 24;
 // Steps back up to this are reordering in transit.
 constexpr uint32_t kMaxReorder = 100'000;
 }  // namespace

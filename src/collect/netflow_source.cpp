@@ -72,6 +72,7 @@ void NetflowSource::handleDatagram(const uint8_t* data, size_t len, const IpAddr
 }
 
 std::shared_ptr<const CollectorStats> NetflowSource::collectorStats() const {
+  if (published_ && published_datagrams_ == datagrams_ && published_drops_ == socket_.drops()) return published_;
   auto s = std::make_shared<CollectorStats>();
   s->kind = "netflow";
   s->listen = listen_.text();
@@ -83,6 +84,9 @@ std::shared_ptr<const CollectorStats> NetflowSource::collectorStats() const {
   s->receive_buffer = socket_.receiveBuffer();
   s->exporters = exporters_.all();
   for (ExporterStats& e : s->exporters) e.templates = uint32_t(parser_.templateCount(e.address));
+  published_ = s;
+  published_datagrams_ = datagrams_;
+  published_drops_ = socket_.drops();
   return s;
 }
 

@@ -65,8 +65,12 @@ constexpr size_t kControl = CMSG_SPACE(sizeof(uint32_t));
 
 UdpReceiver::UdpReceiver(const UdpListen& listen, int receive_buffer) {
   const auto parsed = listen.address.empty() ? std::nullopt : IpAddress::parse(listen.address);
-  const bool v4 = parsed && parsed->isV4();
+  bool v4 = parsed && parsed->isV4();
   fd_ = ::socket(v4 ? AF_INET : AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd_ < 0 && !parsed && errno == EAFNOSUPPORT) {
+    v4 = true;  // every address, on a kernel without IPv6: IPv4's
+    fd_ = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  }
   if (fd_ < 0) throw std::runtime_error("cannot open a UDP socket: " + std::string(std::strerror(errno)));
   const int one = 1, zero = 0;
   // The buffer absorbs bursts (a router exporting a full cache at once) while the packet thread
@@ -84,7 +88,7 @@ UdpReceiver::UdpReceiver(const UdpListen& listen, int receive_buffer) {
     sockaddr_in a{};
     a.sin_family = AF_INET;
     a.sin_port = htons(listen.port);
-    std::memcpy(&a.sin_addr, parsed->data(), 4);
+    if (parsed) std::memcpy(&a.sin_addr, parsed->data(), 4);
     rc = ::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof(a));
   } else {
     if (!parsed) ::setsockopt(fd_, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));  // both families

@@ -1,5 +1,9 @@
 #include "collect/zmq_source.hpp"
 
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <zmq.hpp>
@@ -44,6 +48,7 @@ ZmqFlowSource::ZmqFlowSource(const std::string& spec, const ZmqSourceOptions& op
       // the socket (the peer is disconnected), and count the merely large ones in the decoder.
       s.set(zmq::sockopt::maxmsgsize, int64_t(options.limits.max_message) * 4 + 1024);
       s.set(zmq::sockopt::tcp_keepalive, 1);
+      s.set(zmq::sockopt::ipv6, 1);  // tcp://[::1]:5556 and names that resolve to IPv6
       if (!options.curve_secret_key.empty()) {
         s.set(zmq::sockopt::curve_server, true);
         s.set(zmq::sockopt::curve_secretkey, options.curve_secret_key);
@@ -75,8 +80,16 @@ ReadResult ZmqFlowSource::next(PacketRef&) {
         zmq::socket_t& s = sockets_->sockets[i];
         if (!s.recv(header, zmq::recv_flags::dontwait)) continue;
         any = true;
+        const char* peer = nullptr;
+        try {
+          peer = header.gets("Peer-Address");
+        } catch (const zmq::error_t&) {
+        }
+        const ZmqCollectStats before = decoder_.stats();
+        const size_t first = batch_.size();
         if (!header.more()) {
           decoder_.countBadHeader();  // a lone frame: no payload
+          account(peer, nullptr, 0, before, first, header.size());
           continue;
         }
         if (!s.recv(payload, zmq::recv_flags::none)) continue;
@@ -84,10 +97,12 @@ ReadResult ZmqFlowSource::next(PacketRef&) {
         for (bool more = extra_frames; more && s.recv(extra, zmq::recv_flags::none);) more = extra.more();
         if (extra_frames) {
           decoder_.countBadHeader();  // not the two frames of a flow message
+          account(peer, nullptr, 0, before, first, payload.size());
           continue;
         }
         decoder_.decode(static_cast<const uint8_t*>(header.data()), header.size(),
                         static_cast<const uint8_t*>(payload.data()), payload.size(), batch_, uint32_t(i));
+        account(peer, static_cast<const uint8_t*>(header.data()), header.size(), before, first, payload.size());
       }
       if (!any) break;
     }
@@ -97,6 +112,68 @@ ReadResult ZmqFlowSource::next(PacketRef&) {
     return ReadResult::Error;
   }
   return batch_.empty() ? ReadResult::Timeout : ReadResult::Records;
+}
+
+void ZmqFlowSource::account(const char* peer, const uint8_t* header, size_t header_len, const ZmqCollectStats& before,
+                            size_t first, size_t payload_len) {
+  ++received_;
+  received_bytes_ += payload_len;
+  std::optional<IpAddress> address = peer ? IpAddress::parse(peer) : std::nullopt;
+  if (!address) return;
+  // An IPv6 socket reports IPv4 peers as ::ffff:a.b.c.d: name them by their IPv4 address.
+  static constexpr uint8_t kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  if (address->isV6() && std::memcmp(address->data(), kMapped, 12) == 0) address = IpAddress::v4(address->data() + 12);
+  auto it = probe_index_.find(*address);
+  if (it == probe_index_.end()) {
+    if (probes_.size() >= 1024) {
+      ++probes_not_kept_;
+      return;
+    }
+    it = probe_index_.emplace(*address, probes_.size()).first;
+    probes_.emplace_back().address = *address;
+    probes_.back().first_seen = wallClockMicros();
+  }
+  ExporterStats& p = probes_[it->second];
+  ++p.datagrams;
+  p.last_seen = wallClockMicros();
+  ZmqHeader h;
+  if (header && ZmqMessageDecoder::parseHeader(header, header_len, h)) {
+    auto add = [](auto& v, auto x) {
+      if (std::find(v.begin(), v.end(), x) == v.end() && v.size() < 16) v.push_back(x);
+    };
+    add(p.versions, uint16_t(h.version));
+    add(p.domains, h.source_id);
+  }
+  for (size_t i = first; i < batch_.size(); ++i) {
+    const FlowRecord& r = batch_[i];
+    ++p.flows;
+    p.packets += r.packets + r.out_packets;
+    p.bytes += r.bytes + r.out_bytes;
+  }
+  const ZmqCollectStats& now = decoder_.stats();
+  p.lost_datagrams += now.lost_messages - before.lost_messages;
+  const std::pair<uint64_t, const char*> outcomes[] = {
+      {now.bad_header - before.bad_header, "bad header"},       {now.bad_json - before.bad_json, "bad JSON"},
+      {now.bad_compression - before.bad_compression, "bad zlib"}, {now.too_large - before.too_large, "too large"},
+      {now.unsupported - before.unsupported, "TLV (unsupported)"}};
+  for (const auto& [n, what] : outcomes) {
+    if (n == 0) continue;
+    ++p.malformed;
+    p.last_error = what;
+  }
+}
+
+std::shared_ptr<const CollectorStats> ZmqFlowSource::collectorStats() const {
+  auto c = std::make_shared<CollectorStats>();
+  c->kind = "zmq";
+  c->listen = name_;
+  c->datagrams = received_;
+  c->bytes = received_bytes_;
+  const ZmqCollectStats& s = decoder_.stats();
+  c->malformed = s.bad_header + s.bad_json + s.bad_compression + s.too_large + s.unsupported;
+  c->exporters_not_kept = probes_not_kept_;
+  c->exporters = probes_;
+  return c;
 }
 
 void ZmqFlowSource::ioCounters(std::vector<IoCounter>& out) const {

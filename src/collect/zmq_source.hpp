@@ -4,11 +4,16 @@
 // `-i tcp://ADDR:PORTc` is collector mode, as in ntopng: netlens binds and probes connect to it
 // and publish. Several endpoints separated by commas are merged into one interface.
 // With a CURVE secret key, every socket is a CURVE server: probes must encrypt to its public key.
+// Per probe (by the peer's address, as libzmq reports it), the same statistics as a NetFlow
+// collector's exporters: messages, flows, traffic, malformed and lost messages, last seen.
 #include <memory>
 #include <string>
 #include <vector>
 
+#include <map>
+
 #include "capture/packet_source.hpp"
+#include "collect/collector_stats.hpp"
 #include "collect/zmq_message.hpp"
 
 namespace netlens {
@@ -19,7 +24,7 @@ struct ZmqSourceOptions {
   int poll_ms = 100;  // next() returns Timeout after this long without a message
 };
 
-class ZmqFlowSource final : public PacketSource {
+class ZmqFlowSource final : public PacketSource, public CollectorStatsProvider {
  public:
   // Opens (binds or connects) every endpoint of spec; throws std::runtime_error when one fails.
   ZmqFlowSource(const std::string& spec, const ZmqSourceOptions& options);
@@ -32,6 +37,7 @@ class ZmqFlowSource final : public PacketSource {
   CaptureDrops drops() override { return {}; }
   std::string lastError() const override { return error_; }
   void ioCounters(std::vector<IoCounter>& out) const override;
+  std::shared_ptr<const CollectorStats> collectorStats() const override;
 
   const ZmqCollectStats& stats() const { return decoder_.stats(); }
 
@@ -43,6 +49,13 @@ class ZmqFlowSource final : public PacketSource {
   std::unique_ptr<Sockets> sockets_;
   ZmqMessageDecoder decoder_;
   std::vector<FlowRecord> batch_;
+  // Per probe.
+  void account(const char* peer, const uint8_t* header, size_t header_len, const ZmqCollectStats& before, size_t first,
+               size_t payload_len);
+  std::vector<ExporterStats> probes_;
+  std::map<IpAddress, size_t> probe_index_;
+  uint64_t probes_not_kept_ = 0;
+  uint64_t received_ = 0, received_bytes_ = 0;
 };
 
 // True when an -i argument names ZMQ endpoints (tcp://...).

@@ -211,8 +211,11 @@ class Decoder {
     d_.dst_ip = IpAddress::v4(p_ + off + 16);
     if ((be16(off + 6) & 0x1FFF) != 0) return fail(DecodeError::IpFragment);
 
-    const uint32_t total_len = be16(off + 2);
-    if (total_len > caplen_ - off) return fail(DecodeError::TruncatedIp);
+    uint32_t total_len = be16(off + 2);
+    if (total_len > caplen_ - off) {
+      if (!opt_.allow_truncated) return fail(DecodeError::TruncatedIp);
+      total_len = caplen_ - off;
+    }
     if (total_len < ihl) return fail(DecodeError::BadIpHeader);
     if (proto == 17 && opt_.decode_tunnels) {
       bool handled = false;
@@ -224,8 +227,11 @@ class Decoder {
 
   void ipv6(uint32_t off) {
     if (!has(off, 40)) return fail(DecodeError::BadIpHeader);
-    const uint32_t payload_len = be16(off + 4);
-    if (payload_len > caplen_ - off - 40) return fail(DecodeError::TruncatedIp);
+    uint32_t payload_len = be16(off + 4);
+    if (payload_len > caplen_ - off - 40) {
+      if (!opt_.allow_truncated) return fail(DecodeError::TruncatedIp);
+      payload_len = caplen_ - off - 40;
+    }
     uint8_t next = p_[off + 6];
     uint32_t l4 = off + 40;
     uint32_t l4_len = payload_len;

@@ -13,6 +13,9 @@ namespace netlens {
 
 struct DecoderOptions {
   bool decode_tunnels = true;
+  // Sampled headers (sFlow) hold only the first bytes of a packet: an IP packet longer than the
+  // bytes captured is decoded as far as they go instead of failing as truncated_ip.
+  bool allow_truncated = false;
 };
 
 bool isSupportedLinkType(int dlt);

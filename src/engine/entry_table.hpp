@@ -46,6 +46,9 @@ class EntryTable {
   Entry& operator[](uint32_t idx) { return chunks_[idx >> kChunkBits][idx & kChunkMask]; }
   const Entry& operator[](uint32_t idx) const { return chunks_[idx >> kChunkBits][idx & kChunkMask]; }
 
+  // Fetches the index slot where a lookup of `hash` starts into the cache (batched lookups).
+  void prefetch(uint64_t hash) const { __builtin_prefetch(&slots_[hash & mask_]); }
+
   uint32_t find(const Key& key, uint64_t hash) const {
     const uint32_t tag = uint32_t(hash >> 32);
     for (uint64_t s = hash & mask_;; s = (s + 1) & mask_) {

@@ -1,26 +1,32 @@
 #include "engine/geo_aggregates.hpp"
 
-#include <chrono>
 
 namespace netlens {
 
 GeoAggregates::GeoAggregates(std::shared_ptr<const Enrichment> enrich) : enrich_(std::move(enrich)) {
   enabled_ = enrich_ && enrich_->geo && !enrich_->geo->empty();
+  country_index_.fill(kNoCountryEntity);
   if (enabled_) {
-    cache_.records.reserve(1 << 12);
-    cache_.prefixes.reserve(1 << 14);
+    cache_.records.reserve(cache_.max_records);
+    cache_.prefixes.reserve(cache_.max_prefixes);
+    as_direct_.assign(size_t(1) << 19, 0);
   }
 }
 
-void GeoAggregates::hostCreated(HostGeo& g, const IpAddress& ip, Micros now) {
-  if (!enabled_) return;
-  const auto started = std::chrono::steady_clock::now();
+void GeoAggregates::lookupBatch(size_t n, Micros now) {
+  if (n == 0) return;
   const uint64_t hits_before = cache_.hits, prefix_hits_before = cache_.prefix_hits;
-  GeoText country_name;
-  g.info = enrich_->geo->lookup(ip, &cache_, &country_name);
-  ++stats_.lookups;
+  enrich_->geo->lookupBatch(batch_ip_.data(), n, batch_info_.data(), batch_names_.data(), &cache_);
+  stats_.lookups += n;
   stats_.cache_hits += cache_.hits - hits_before;
   stats_.prefix_hits += cache_.prefix_hits - prefix_hits_before;
+  for (size_t k = 0; k < n; ++k) {
+    batch_geo_[k]->info = batch_info_[k];
+    assign(*batch_geo_[k], batch_names_[k], now);
+  }
+}
+
+void GeoAggregates::assign(HostGeo& g, const GeoText& country_name, Micros now) {
   if (g.info.hasCountry() || g.info.has_location) ++stats_.located;
   auto touch = [now](GeoEntityTotals& t) {
     ++t.hosts;
@@ -30,34 +36,40 @@ void GeoAggregates::hostCreated(HostGeo& g, const IpAddress& ip, Micros now) {
   };
   if (g.info.asn != 0) {
     ++stats_.with_asn;
-    auto [it, added] = as_index_.emplace(g.info.asn, uint32_t(asns_.size()));
-    if (added) {
+    uint32_t* slot = nullptr;
+    if (g.info.asn < as_direct_.size()) {
+      slot = &as_direct_[g.info.asn];
+    } else {
+      auto [it, added] = as_index_.try_emplace(g.info.asn, 0);
+      slot = &it->second;
+    }
+    if (*slot == 0) {
       AsStats& a = asns_.emplace_back();
       a.asn = g.info.asn;
       a.name = g.info.as_name;
+      *slot = uint32_t(asns_.size());
     }
-    g.as_entity = it->second;
+    g.as_entity = *slot - 1;
     touch(asns_[g.as_entity].totals);
   }
-  if (g.info.hasCountry()) {
-    auto [it, added] = country_index_.emplace(g.info.countryKey(), uint32_t(countries_.size()));
-    if (added) {
+  if (g.info.hasCountry()) {  // two letters A-Z (GeoDatabases checks)
+    uint16_t& slot = country_index_[size_t(g.info.country[0] - 'A') * 26 + size_t(g.info.country[1] - 'A')];
+    if (slot == kNoCountryEntity) {
+      slot = uint16_t(countries_.size());
       CountryStats& c = countries_.emplace_back();
       c.code[0] = g.info.country[0];
       c.code[1] = g.info.country[1];
     }
-    g.country_entity = it->second;
+    g.country_entity = slot;
     CountryStats& c = countries_[g.country_entity];
     if (c.name.empty()) c.name = country_name;
     touch(c.totals);
   }
-  stats_.nanoseconds +=
-      uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - started).count());
 }
 
 void GeoAggregates::hostRemoved(const HostGeo& g) {
   if (g.as_entity != kNoGeoEntity && asns_[g.as_entity].totals.hosts > 0) --asns_[g.as_entity].totals.hosts;
-  if (g.country_entity != kNoGeoEntity && countries_[g.country_entity].totals.hosts > 0)
+  if (g.country_entity != kNoCountryEntity && countries_[g.country_entity].totals.hosts > 0)
     --countries_[g.country_entity].totals.hosts;
 }
 
@@ -65,9 +77,9 @@ void GeoAggregates::flowCreated(const HostGeo* client, const HostGeo* server) {
   const uint32_t ca = client ? client->as_entity : kNoGeoEntity, sa = server ? server->as_entity : kNoGeoEntity;
   if (ca != kNoGeoEntity) ++asns_[ca].totals.flows;
   if (sa != kNoGeoEntity && sa != ca) ++asns_[sa].totals.flows;
-  const uint32_t cc = client ? client->country_entity : kNoGeoEntity, sc = server ? server->country_entity : kNoGeoEntity;
-  if (cc != kNoGeoEntity) ++countries_[cc].totals.flows;
-  if (sc != kNoGeoEntity && sc != cc) ++countries_[sc].totals.flows;
+  const uint16_t cc = client ? client->country_entity : kNoCountryEntity, sc = server ? server->country_entity : kNoCountryEntity;
+  if (cc != kNoCountryEntity) ++countries_[cc].totals.flows;
+  if (sc != kNoCountryEntity && sc != cc) ++countries_[sc].totals.flows;
 }
 
 void GeoAggregates::traffic(const HostGeo& g, const TrafficCounter& sent, const TrafficCounter& received, Micros last_seen) {
@@ -77,16 +89,16 @@ void GeoAggregates::traffic(const HostGeo& g, const TrafficCounter& sent, const 
     if (last_seen > t.last_seen) t.last_seen = last_seen;
   };
   if (g.as_entity != kNoGeoEntity) add(asns_[g.as_entity].totals);
-  if (g.country_entity != kNoGeoEntity) add(countries_[g.country_entity].totals);
+  if (g.country_entity != kNoCountryEntity) add(countries_[g.country_entity].totals);
 }
 
 void GeoAggregates::appTraffic(const HostGeo* client, const HostGeo* server, uint16_t app, const TrafficCounter& t) {
   const uint32_t ca = client ? client->as_entity : kNoGeoEntity, sa = server ? server->as_entity : kNoGeoEntity;
   if (ca != kNoGeoEntity) asns_[ca].totals.app(app).add(t);
   if (sa != kNoGeoEntity && sa != ca) asns_[sa].totals.app(app).add(t);
-  const uint32_t cc = client ? client->country_entity : kNoGeoEntity, sc = server ? server->country_entity : kNoGeoEntity;
-  if (cc != kNoGeoEntity) countries_[cc].totals.app(app).add(t);
-  if (sc != kNoGeoEntity && sc != cc) countries_[sc].totals.app(app).add(t);
+  const uint16_t cc = client ? client->country_entity : kNoCountryEntity, sc = server ? server->country_entity : kNoCountryEntity;
+  if (cc != kNoCountryEntity) countries_[cc].totals.app(app).add(t);
+  if (sc != kNoCountryEntity && sc != cc) countries_[sc].totals.app(app).add(t);
 }
 
 }  // namespace netlens

@@ -3,6 +3,10 @@
 // on its roll-up like local networks: a host is geolocated once, when it is created (never per
 // packet), and remembers its AS and country entities by index; its traffic then reaches them
 // at the same time as it reaches the host.
+#include <algorithm>
+#include <array>
+#include <utility>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <unordered_map>
@@ -16,12 +20,14 @@
 namespace netlens {
 
 constexpr uint32_t kNoGeoEntity = UINT32_MAX;
+constexpr uint16_t kNoCountryEntity = UINT16_MAX;
 
 // A host's geolocation and its entities: 40 bytes.
 struct HostGeo {
   GeoInfo info;
   uint32_t as_entity = kNoGeoEntity;
-  uint32_t country_entity = kNoGeoEntity;
+  uint16_t country_entity = kNoCountryEntity;
+  bool pending = false;  // created, not looked up yet
 };
 
 struct GeoEntityTotals {
@@ -33,12 +39,31 @@ struct GeoEntityTotals {
   Micros first_seen = 0;
   Micros last_seen = 0;
   std::vector<std::pair<uint16_t, TrafficCounter>> apps;  // flows' traffic by application
+  std::vector<uint16_t> app_slot;  // application id -> position in apps + 1, once apps is long
 
+  // Found on every roll-up of a flow: a short list is scanned, a long one (a big country or
+  // AS sees hundreds of applications) indexed.
   TrafficCounter& app(uint16_t id) {
-    for (auto& [k, v] : apps)
-      if (k == id) return v;
-    return apps.emplace_back(id, TrafficCounter{}).second;
+    if (app_slot.empty()) {
+      for (auto& [k, v] : apps)
+        if (k == id) return v;
+    } else if (id < app_slot.size() && app_slot[id]) {
+      return apps[app_slot[id] - 1].second;
+    }
+    apps.emplace_back(id, TrafficCounter{});
+    if (apps.size() > kAppScan) {
+      if (app_slot.size() <= id) app_slot.resize(std::max<size_t>(size_t(id) + 1, 512), 0);
+      if (apps.size() == kAppScan + 1)
+        for (size_t i = 0; i < apps.size(); ++i) {
+          if (app_slot.size() <= apps[i].first) app_slot.resize(size_t(apps[i].first) + 1, 0);
+          app_slot[apps[i].first] = uint16_t(i + 1);
+        }
+      else
+        app_slot[id] = uint16_t(apps.size());
+    }
+    return apps.back().second;
   }
+  static constexpr size_t kAppScan = 8;
   uint64_t bytes() const { return sent.bytes + received.bytes; }
 };
 
@@ -68,7 +93,34 @@ class GeoAggregates {
   explicit GeoAggregates(std::shared_ptr<const Enrichment> enrich);
 
   // ---- packet thread ----
-  void hostCreated(HostGeo& g, const IpAddress& ip, Micros now);
+  // A new host is looked up with the others created meanwhile, before the next roll-up: the
+  // walks of a batch through the databases overlap their cache misses.
+  void hostCreated(uint32_t host, HostGeo& g) {
+    if (!enabled_) return;
+    g.pending = true;
+    pending_.push_back(host);
+  }
+  bool hasPending() const { return !pending_.empty(); }
+  // at(host) gives {HostGeo*, const IpAddress*} of a host still in the table, or nulls.
+  template <typename At>
+  void resolvePending(At at, Micros now) {
+    if (pending_.empty()) return;
+    const auto started = std::chrono::steady_clock::now();
+    for (size_t first = 0; first < pending_.size(); first += kBatch) {
+      size_t n = 0;
+      for (size_t k = first; k < pending_.size() && k < first + kBatch; ++k) {
+        auto [g, ip] = at(pending_[k]);
+        if (!g || !g->pending) continue;  // gone, or listed twice
+        g->pending = false;
+        batch_geo_[n] = g;
+        batch_ip_[n++] = *ip;
+      }
+      lookupBatch(n, now);
+    }
+    pending_.clear();
+    stats_.nanoseconds +=
+        uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - started).count());
+  }
   void hostRemoved(const HostGeo& g);
   void flowCreated(const HostGeo* client, const HostGeo* server);
   void traffic(const HostGeo& g, const TrafficCounter& sent, const TrafficCounter& received, Micros last_seen);
@@ -79,6 +131,7 @@ class GeoAggregates {
     auto remap = [&](GeoEntityTotals& t) {
       std::vector<std::pair<uint16_t, TrafficCounter>> old;
       old.swap(t.apps);
+      t.app_slot.clear();
       for (auto& [id, c] : old) t.app(to(id)).add(c);
     };
     for (AsStats& a : asns_) remap(a.totals);
@@ -92,14 +145,24 @@ class GeoAggregates {
   bool enabled() const { return enabled_; }
 
  private:
+  static constexpr size_t kBatch = 64;
+  void lookupBatch(size_t n, Micros now);
+  void assign(HostGeo& g, const GeoText& country_name, Micros now);
+
   std::shared_ptr<const Enrichment> enrich_;
   bool enabled_ = false;
+  std::vector<uint32_t> pending_;
+  std::array<HostGeo*, kBatch> batch_geo_{};
+  std::array<IpAddress, kBatch> batch_ip_{};
+  std::array<GeoInfo, kBatch> batch_info_{};
+  std::array<GeoText, kBatch> batch_names_{};
   GeoRecordCache cache_;
   GeoLookupStats stats_;
   std::vector<AsStats> asns_;
-  std::unordered_map<uint32_t, uint32_t> as_index_;
+  std::vector<uint32_t> as_direct_;  // AS numbers below 2^19 (most): entity + 1
+  std::unordered_map<uint32_t, uint32_t> as_index_;  // the others
   std::vector<CountryStats> countries_;
-  std::unordered_map<uint16_t, uint32_t> country_index_;
+  std::array<uint16_t, 26 * 26> country_index_;  // by the code's two letters
 };
 
 }  // namespace netlens

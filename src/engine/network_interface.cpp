@@ -1,5 +1,6 @@
 #include "engine/network_interface.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "decode/packet_decoder.hpp"
@@ -51,6 +52,8 @@ NetworkInterface::NetworkInterface(EngineConfig config)
   apps_.resize(classifier_.numProtocols());
   dirty_.reserve(1024);
   naming_ = std::make_unique<Naming>(config_.max_cached_names, config_.max_name_aggregates);
+  sampled_decoder_ = config_.decoder;
+  sampled_decoder_.allow_truncated = true;
 }
 
 NetworkInterface::~NetworkInterface() {
@@ -108,20 +111,32 @@ int16_t NetworkInterface::networkOf(const IpAddress& ip) const {
 // ---- packets ----------------------------------------------------------------------------
 
 void NetworkInterface::processPacket(const PacketRef& pkt) {
+  if (pkt.sampling_rate != 0) [[unlikely]]
+    processFrame<true>(pkt);
+  else
+    processFrame<false>(pkt);
+}
+
+// One body for captured and sampled frames; the captured path compiles to what it was.
+template <bool kSampled>
+void NetworkInterface::processFrame(const PacketRef& pkt) {
   // Packet time never runs backwards for the engine (captures are not always in order).
   advanceClock(pkt.ts > now_ ? pkt.ts : now_);
-  stats_.received.add(1, pkt.caplen);
+  // A sampled frame stands for sampling_rate packets of its original length.
+  const uint64_t n = kSampled ? pkt.sampling_rate : 1;
+  const uint64_t len = kSampled ? uint64_t(std::max(pkt.wire_len, pkt.caplen)) * pkt.sampling_rate : pkt.caplen;
+  stats_.received.add(n, len);
   if (stats_.first_packet == 0) stats_.first_packet = now_;
   stats_.last_packet = now_;
 
-  const DecodedPacket d = decodePacket(pkt.link_type, pkt.data, pkt.caplen, config_.decoder);
+  const DecodedPacket d = decodePacket(pkt.link_type, pkt.data, pkt.caplen, kSampled ? sampled_decoder_ : config_.decoder);
   if (d.status == DecodeStatus::NonIp) {
-    stats_.non_ip[size_t(d.non_ip)].add(1, pkt.caplen);
+    stats_.non_ip[size_t(d.non_ip)].add(n, len);
     return;
   }
   if (d.status == DecodeStatus::Error) {
-    ++stats_.decode_errors[size_t(d.error)];
-    stats_.decode_error_bytes += pkt.caplen;
+    stats_.decode_errors[size_t(d.error)] += n;
+    stats_.decode_error_bytes += len;
     return;
   }
 
@@ -136,21 +151,27 @@ void NetworkInterface::processPacket(const PacketRef& pkt) {
       return;
     }
   }
-  (d.ip_version == 4 ? stats_.ipv4 : stats_.ipv6).add(1, pkt.caplen);
-  stats_.l4[d.l4_proto].add(1, pkt.caplen);
+  (d.ip_version == 4 ? stats_.ipv4 : stats_.ipv6).add(n, len);
+  stats_.l4[d.l4_proto].add(n, len);
 
   Flow& f = flows_[idx];
   const bool from_client = src_is_a == f.client_is_a;
   FlowDirectionStats& dir = from_client ? f.c2s : f.s2c;
-  dir.traffic.add(1, pkt.caplen);
-  dir.payload_bytes += d.payload_len;
+  dir.traffic.add(n, len);
+  if constexpr (kSampled) {
+    // What the header lost past its end was payload too.
+    const uint64_t cut = pkt.wire_len > pkt.caplen ? pkt.wire_len - pkt.caplen : 0;
+    dir.payload_bytes += (d.payload_len + cut) * n;
+  } else {
+    dir.payload_bytes += d.payload_len;
+  }
   if (dir.first_seen == 0) dir.first_seen = now_;
   dir.last_seen = now_;
   f.last_seen = now_;
 
-  if (d.has_tcp_header) updateTcp(f, dir, from_client, d, idx);
+  if (d.has_tcp_header) updateTcp<kSampled>(f, dir, from_client, d, idx);
 
-  if (!f.detection_final) inspect(f, d);
+  if (!f.detection_final) inspect<kSampled>(f, d);
   // DNS, mDNS, NetBIOS and DHCP messages name hosts: a port test per packet, a parse only then.
   if (d.payload && d.l4_proto == 17 && (isNamePort(d.src_port) || isNamePort(d.dst_port)) &&
       config_.name_mode != enrich::NameMode::None)
@@ -183,6 +204,33 @@ constexpr Micros kRecordMaxDuration = 86400 * kMicrosPerSecond;
 }  // namespace
 
 void NetworkInterface::processFlowRecord(const FlowRecord& r) {
+  bool src_is_a = true;
+  const FlowKey key = FlowKey::make(r.vlan, r.l4_proto, r.src_ip, r.src_port, r.dst_ip, r.dst_port, src_is_a);
+  processFlowRecord(r, key, key.hash(), src_is_a);
+}
+
+void NetworkInterface::processFlowRecords(std::span<const FlowRecord> records) {
+  // A collector's batch: flows are looked up in random order in a large index, so each lookup
+  // would wait for memory; the keys of a group are made first and their index slots fetched
+  // together.
+  constexpr size_t kGroup = 16;
+  FlowKey keys[kGroup];
+  uint64_t hashes[kGroup];
+  bool src_is_a[kGroup];
+  for (size_t first = 0; first < records.size(); first += kGroup) {
+    const size_t n = std::min(kGroup, records.size() - first);
+    for (size_t i = 0; i < n; ++i) {
+      const FlowRecord& r = records[first + i];
+      src_is_a[i] = true;
+      keys[i] = FlowKey::make(r.vlan, r.l4_proto, r.src_ip, r.src_port, r.dst_ip, r.dst_port, src_is_a[i]);
+      hashes[i] = keys[i].hash();
+      flows_.prefetch(hashes[i]);
+    }
+    for (size_t i = 0; i < n; ++i) processFlowRecord(records[first + i], keys[i], hashes[i], src_is_a[i]);
+  }
+}
+
+void NetworkInterface::processFlowRecord(const FlowRecord& r, const FlowKey& key, uint64_t hash, bool src_is_a) {
   if (now_ == 0) advanceClock(r.last_switched ? r.last_switched : r.first_switched);
   // The record's times where sane, else the clock's.
   const bool last_sane = r.last_switched != 0 && r.last_switched <= now_ + kRecordFutureSkew &&
@@ -207,9 +255,6 @@ void NetworkInterface::processFlowRecord(const FlowRecord& r) {
   if (stats_.first_packet == 0) stats_.first_packet = now_;
   stats_.last_packet = now_;
 
-  bool src_is_a = true;
-  const FlowKey key = FlowKey::make(r.vlan, r.l4_proto, r.src_ip, r.src_port, r.dst_ip, r.dst_port, src_is_a);
-  const uint64_t hash = key.hash();
   uint32_t idx = flows_.find(key, hash);
   if (idx == FlowTable::kNone) {
     DecodedPacket origin;  // what createFlow needs to know of the first packet
@@ -262,17 +307,19 @@ std::optional<AppProtocol> NetworkInterface::probeApplication(const FlowRecord& 
   return std::nullopt;
 }
 
+template <bool kSampled>
 void NetworkInterface::updateTcp(Flow& f, FlowDirectionStats& dir, bool from_client, const DecodedPacket& d,
                                  uint32_t idx) {
   const uint8_t flags = d.tcp_flags;
   dir.tcp_flags |= flags;
 
-  // Retransmissions and reordering from sequence numbers, per direction.
+  // Retransmissions and reordering from sequence numbers, per direction (not for sampled
+  // packets: the ones between two samples are missing on purpose).
   const uint32_t seg = d.payload_len + ((flags & tcp_flag::Syn) ? 1 : 0) + ((flags & tcp_flag::Fin) ? 1 : 0);
-  if (!dir.seq_known) {
+  if (!kSampled && !dir.seq_known) {
     dir.seq_known = true;
     dir.next_seq = d.tcp_seq + seg;
-  } else if (seg > 0) {
+  } else if (!kSampled && seg > 0) {
     if (d.tcp_seq == dir.next_seq) {
       dir.next_seq += seg;
     } else if (seqBefore(d.tcp_seq, dir.next_seq)) {
@@ -341,7 +388,6 @@ uint32_t NetworkInterface::createFlow(const FlowKey& key, uint64_t hash, bool sr
     if (f.client_network == f.server_network) break;
   }
 
-  geo_.flowCreated(cli ? &cli->geo : nullptr, srv ? &srv->geo : nullptr);
   if (cli) ++cli->flows_as_client;
   if (srv) {
     // A host talking to itself is in the flow once: endFlow releases it once.
@@ -391,7 +437,7 @@ uint32_t NetworkInterface::findOrCreateHost(const IpAddress& ip, uint16_t vlan) 
     h.local_stats = std::make_unique<LocalHostStats>();
     ++networks_[net].hosts;
   }
-  geo_.hostCreated(h.geo, ip, now_);
+  geo_.hostCreated(idx, h.geo);
   ++stats_.hosts.created;
   nameNewHost(h);
   return idx;
@@ -399,18 +445,43 @@ uint32_t NetworkInterface::findOrCreateHost(const IpAddress& ip, uint16_t vlan) 
 
 // ---- nDPI -------------------------------------------------------------------------------
 
+template <bool kSampled>
 void NetworkInterface::inspect(Flow& f, const DecodedPacket& d) {
   // Like nDPI's reference reader: every packet goes to nDPI until it names an application (and
   // needs nothing more) or the flow has had its share of packets; then nDPI's state goes.
-  const uint64_t packets = f.c2s.traffic.packets + f.s2c.traffic.packets;
+  // Sampled flows count the samples nDPI saw, not the packets they stand for.
+  const uint64_t packets = kSampled ? f.inspected_packets + 1 : f.c2s.traffic.packets + f.s2c.traffic.packets;
   const uint32_t limit = classifier_.maxPackets(d.l4_proto);
   const bool enough = packets > limit;
   ++f.inspected_packets;
   ++stats_.inspected_packets;
-  f.app = classifier_.process(f.inspection, d.l3, d.l3_len, now_ / 1000);
+  const uint8_t* l3 = d.l3;
+  if constexpr (kSampled) l3 = completeSampledHeader(d);
+  f.app = classifier_.process(f.inspection, l3, d.l3_len, now_ / 1000);
   if (!enough && f.app.app == 0) return;
   if (!enough && classifier_.wantsMore(f.inspection)) return;
   finishInspection(f);
+}
+
+// nDPI refuses an IP packet whose header announces more bytes than it is given; a sampled
+// header is cut short, so nDPI gets a copy whose length fields say what is there.
+const uint8_t* NetworkInterface::completeSampledHeader(const DecodedPacket& d) {
+  if (d.l3_len < 20) return d.l3;
+  const uint32_t version = d.l3[0] >> 4;
+  const uint32_t announced = version == 4 ? (uint32_t(d.l3[2]) << 8 | d.l3[3])
+                             : version == 6 && d.l3_len >= 40 ? 40 + (uint32_t(d.l3[4]) << 8 | d.l3[5])
+                                                               : 0;
+  if (announced <= d.l3_len) return d.l3;
+  sampled_l3_.assign(d.l3, d.l3 + d.l3_len);
+  const uint32_t len = std::min<uint32_t>(d.l3_len, 65535);
+  if (version == 4) {
+    sampled_l3_[2] = uint8_t(len >> 8);
+    sampled_l3_[3] = uint8_t(len);
+  } else {
+    sampled_l3_[4] = uint8_t((len - 40) >> 8);
+    sampled_l3_[5] = uint8_t(len - 40);
+  }
+  return sampled_l3_.data();
 }
 
 void NetworkInterface::finishInspection(Flow& f) {
@@ -427,8 +498,24 @@ void NetworkInterface::finishInspection(Flow& f) {
 
 // ---- rolling flow totals into hosts, networks and applications ------------------------------
 
+void NetworkInterface::resolveGeo() {
+  geo_.resolvePending(
+      [this](uint32_t idx) -> std::pair<HostGeo*, const IpAddress*> {
+        Host& h = hosts_[idx];
+        if (!h.links.in_use) return {nullptr, nullptr};
+        return {&h.geo, &h.key.ip};
+      },
+      now_);
+}
+
 void NetworkInterface::rollUp(Flow& f) {
   f.dirty = false;
+  // A flow reaches the AS and country entities of its hosts with its first traffic.
+  if (geo_.enabled() && f.rolled_c2s.empty() && f.rolled_s2c.empty() && !(f.c2s.traffic.empty() && f.s2c.traffic.empty())) {
+    const Host* cli = host(f.client_host);
+    const Host* srv = host(f.server_host);
+    geo_.flowCreated(cli ? &cli->geo : nullptr, srv ? &srv->geo : nullptr);
+  }
   const TrafficCounter d_c2s = f.c2s.traffic - f.rolled_c2s;
   const TrafficCounter d_s2c = f.s2c.traffic - f.rolled_s2c;
   if (!d_c2s.empty() || !d_s2c.empty()) {
@@ -510,6 +597,7 @@ void NetworkInterface::rollUp(Flow& f) {
 }
 
 void NetworkInterface::rollUpDirty() {
+  resolveGeo();  // the hosts created since the last roll-up, in batches
   for (uint32_t idx : dirty_) {
     Flow& f = flows_[idx];
     if (f.links.in_use && f.dirty) rollUp(f);
@@ -520,6 +608,7 @@ void NetworkInterface::rollUpDirty() {
 // ---- lifecycle --------------------------------------------------------------------------
 
 void NetworkInterface::endFlow(uint32_t idx, FlowEndReason why) {
+  if (geo_.hasPending()) resolveGeo();
   Flow& f = flows_[idx];
   finishInspection(f);
   rollUp(f);
@@ -756,6 +845,7 @@ void NetworkInterface::shutdown() {
 }
 
 void NetworkInterface::finish() {
+  resolveGeo();
   flows_.forEach([&](uint32_t, Flow& f) {
     finishInspection(f);
     rollUp(f);

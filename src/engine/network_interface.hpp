@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,9 @@ struct PacketRef {
   uint32_t caplen = 0;
   uint32_t wire_len = 0;
   int link_type = 1;
+  // 0: a captured frame, counted as itself. N > 0: a sampled frame (sFlow) standing for N
+  // packets of wire_len bytes each; it may be cut short (caplen < wire_len).
+  uint32_t sampling_rate = 0;
 };
 
 struct AppStats {
@@ -128,6 +132,9 @@ class NetworkInterface {
   // they are sane against it (exporters' clocks can be wrong, replays carry old times); a record
   // always counts. Only an engine whose clock has not started takes it from the record.
   void processFlowRecord(const FlowRecord& record);
+  // A batch of records (what a collector received at once): processFlowRecord on each, with the
+  // flow index's memory fetched ahead.
+  void processFlowRecords(std::span<const FlowRecord> records);
   // Moves the engine's clock (packet time for files, wall time for idle live sources) and runs
   // the periodic work when a second has passed.
   void advanceClock(Micros now);
@@ -199,12 +206,19 @@ class NetworkInterface {
 
   uint32_t createFlow(const FlowKey& key, uint64_t hash, bool src_is_a, const DecodedPacket& d);
   uint32_t findOrCreateHost(const IpAddress& ip, uint16_t vlan);
+  template <bool kSampled>
+  void processFrame(const PacketRef& packet);
+  void processFlowRecord(const FlowRecord& record, const FlowKey& key, uint64_t hash, bool src_is_a);
+  template <bool kSampled>
   void inspect(Flow& f, const DecodedPacket& d);
   void noteActivity(uint32_t idx, Flow& f);
   void finishInspection(Flow& f);
+  const uint8_t* completeSampledHeader(const DecodedPacket& d);
+  template <bool kSampled>
   void updateTcp(Flow& f, FlowDirectionStats& dir, bool from_client, const DecodedPacket& d, uint32_t idx);
   void rollUp(Flow& f);
   void rollUpDirty();
+  void resolveGeo();
   void endFlow(uint32_t idx, FlowEndReason why);
   bool evictOneFlow();
   bool evictOneHost();
@@ -261,6 +275,8 @@ class NetworkInterface {
   std::vector<uint32_t> active_local_hosts_;  // local hosts with traffic since the last tick
   uint32_t tick_seq_ = 1;
   const CollectorStatsProvider* collector_ = nullptr;
+  DecoderOptions sampled_decoder_;      // sampled frames: truncated IP packets are decoded
+  std::vector<uint8_t> sampled_l3_;     // a truncated sampled packet, lengths fixed for nDPI
   Micros flow_idle_ = 0, tcp_closed_ = 0, local_host_idle_ = 0, remote_host_idle_ = 0;
   std::unique_ptr<Naming> naming_;
   GeoAggregates geo_;

@@ -1,6 +1,7 @@
 #include "enrich/enrichment.hpp"
 
 #include <cstdio>
+#include <filesystem>
 
 namespace netlens {
 
@@ -20,8 +21,8 @@ std::shared_ptr<const Enrichment> loadEnrichment(const std::string& geoip_dir, c
     for (const std::string& d : e->geo->describe()) list += (list.empty() ? "" : ", ") + d;
     std::fprintf(stderr, "netlens: geolocation from %s: %s\n", geoip_dir.c_str(), list.c_str());
   }
-  e->oui = OuiTable::loadDir(ieee_dir);
-  if (e->oui->size() == 0)
+  e->oui = OuiTable::loadDirLazily(ieee_dir);
+  if (!std::filesystem::exists(ieee_dir + "/oui.csv"))
     std::fprintf(stderr, "netlens: no IEEE OUI listing in %s (Debian package ieee-data): no MAC vendors\n", ieee_dir.c_str());
   return e;
 }

@@ -3,11 +3,11 @@
 #include <maxminddb.h>
 
 #include <algorithm>
-#include <array>
 #include <cctype>
 #include <cstring>
 #include <ctime>
 #include <filesystem>
+#include <vector>
 
 namespace netlens {
 
@@ -155,6 +155,7 @@ void fillJump(GeoDatabases::File& f, uint32_t prefix, unsigned depth, uint32_t n
 }  // namespace
 
 void GeoDatabases::buildIpv4Jump(File& f) {
+  if (f.v6_tree && f.ipv4_start >= f.node_count) return;  // no IPv4 data: every walk ends at once
   f.v4_jump_node.assign(size_t(1) << kJumpBits, 0);
   f.v4_jump_depth.assign(size_t(1) << kJumpBits, 0);
   fillJump(f, 0, 0, f.v6_tree ? f.ipv4_start : 0);
@@ -270,61 +271,72 @@ uint64_t prefixKey(const IpAddress& ip) {
 GeoInfo GeoDatabases::lookup(const IpAddress& ip, GeoRecordCache* cache, GeoText* country_name) const {
   GeoInfo out;
   GeoText name;
-  if (ip.empty() || files_.empty() || notRoutable(ip)) return out;
-  const uint64_t prefix = prefixKey(ip);
-  if (cache) {
-    auto it = cache->prefixes.find(prefix);
-    if (it != cache->prefixes.end()) {
-      ++cache->prefix_hits;
-      if (country_name) *country_name = it->second.country_name;
-      return it->second.info;
-    }
-  }
-  // Whether every answer below holds for the whole prefix.
-  const unsigned prefix_bits = ip.isV4() ? 24 : 48;
-  bool whole_prefix = true;
-  // Walk every file's tree side by side: each step of each walk is a likely cache miss, and
-  // the misses of independent walks overlap.
+  lookupBatch(&ip, 1, &out, &name, cache);
+  if (country_name) *country_name = name;
+  return out;
+}
+
+void GeoDatabases::lookupBatch(const IpAddress* ips, size_t n, GeoInfo* out, GeoText* names, GeoRecordCache* cache) const {
+  // Every (address, file) walk goes on side by side: each step of a walk is a likely cache
+  // miss, and the misses of independent walks overlap.
   struct Walk {
-    const File* f = nullptr;
-    uint32_t node = 0;
-    uint16_t depth = 0;  // bits of the address consumed
-    bool done = false;
-    uint32_t record = 0;  // terminal record when done
+    const File* f;
+    const uint8_t* addr;
+    uint32_t node;
+    uint16_t depth;  // bits of the address consumed
+    uint16_t bits;   // 32 or 128
+    bool done;
+    uint32_t record;  // terminal record when done
   };
-  std::array<Walk, kMaxFiles> walks;
-  size_t n = 0;
-  const unsigned bits = ip.isV4() ? 32 : 128;
-  const uint8_t* a = ip.data();
-  for (size_t i = 0; i < files_.size(); ++i) {
-    const File& f = *files_[i];
-    Walk& w = walks[n++];
-    w.f = &f;
-    if (ip.isV6() && !f.v6_tree) {
-      w.done = true;
-      w.record = f.node_count;  // nothing for IPv6 in an IPv4 file
-      w.depth = 0;
-      continue;
+  thread_local std::vector<Walk> walks;
+  thread_local std::vector<size_t> todo;  // addresses that need walks
+  walks.clear();
+  todo.clear();
+  const size_t nf = files_.size();
+  for (size_t j = 0; j < n; ++j) {
+    out[j] = GeoInfo{};
+    names[j] = GeoText{};
+    const IpAddress& ip = ips[j];
+    if (ip.empty() || nf == 0 || notRoutable(ip)) continue;
+    if (cache) {
+      auto it = cache->prefixes.find(prefixKey(ip));
+      if (it != cache->prefixes.end()) {
+        ++cache->prefix_hits;
+        out[j] = it->second.info;
+        names[j] = it->second.country_name;
+        continue;
+      }
     }
-    if (ip.isV4()) {
-      const uint32_t top = ip.v4HostOrder() >> (32 - kJumpBits);
-      w.node = f.v4_jump_node[top];
-      w.depth = f.v4_jump_depth[top];
-    }
-    if (w.node >= f.node_count) {
-      w.done = true;
-      w.record = w.node;
+    todo.push_back(j);
+    for (size_t i = 0; i < nf; ++i) {
+      const File& f = *files_[i];
+      Walk w{&f, ip.data(), 0, 0, uint16_t(ip.isV4() ? 32 : 128), false, 0};
+      if (ip.isV6() && !f.v6_tree) {
+        w.done = true;
+        w.record = f.node_count;  // nothing for IPv6 in an IPv4 file
+      } else if (ip.isV4() && f.v4_jump_node.empty()) {
+        w.node = f.ipv4_start;
+      } else if (ip.isV4()) {
+        const uint32_t top = ip.v4HostOrder() >> (32 - kJumpBits);
+        w.node = f.v4_jump_node[top];
+        w.depth = f.v4_jump_depth[top];
+      }
+      if (!w.done && w.node >= f.node_count) {
+        w.done = true;
+        w.record = w.node;
+      }
+      if (!w.done) __builtin_prefetch(f.tree + size_t(w.node) * f.node_bytes);
+      walks.push_back(w);
     }
   }
-  for (bool active = true; active;) {
+  for (bool active = !walks.empty(); active;) {
     active = false;
-    for (size_t k = 0; k < n; ++k) {
-      Walk& w = walks[k];
+    for (Walk& w : walks) {
       if (w.done) continue;
-      const int bit = (a[w.depth >> 3] >> (7 - (w.depth & 7))) & 1;
+      const int bit = (w.addr[w.depth >> 3] >> (7 - (w.depth & 7))) & 1;
       const uint32_t next = w.f->record(w.node, bit);
       ++w.depth;
-      if (next >= w.f->node_count || w.depth >= bits) {
+      if (next >= w.f->node_count || w.depth >= w.bits) {
         w.done = true;
         w.record = next;
         continue;
@@ -334,65 +346,69 @@ GeoInfo GeoDatabases::lookup(const IpAddress& ip, GeoRecordCache* cache, GeoText
       active = true;
     }
   }
-  for (size_t i = 0; i < n; ++i) {
-    const File& f = *files_[i];
-    const Walk& w = walks[i];
-    if (ip.isV6() && !f.v6_tree) continue;
-    // The answer (or its absence) is the same for every address of the network it came from.
-    if (w.depth > prefix_bits) whole_prefix = false;
-    if (w.record <= f.node_count) continue;  // empty
-    const uint64_t data_offset = uint64_t(w.record) - f.node_count - 16;
-    if (data_offset >= f.mmdb.data_section_size) {
-      whole_prefix = false;  // a corrupt record: ignored
-      continue;
-    }
-    MMDB_lookup_result_s res{};
-    res.found_entry = true;
-    res.entry.mmdb = &f.mmdb;
-    res.entry.offset = uint32_t(data_offset);
-    const GeoRecordCache::Record* rec = nullptr;
-    GeoRecordCache::Record decoded;
-    const uint64_t key = uint64_t(i) << 32 | res.entry.offset;
-    if (cache) {
-      auto it = cache->records.find(key);
-      if (it != cache->records.end()) {
-        ++cache->hits;
-        rec = &it->second;
+  for (size_t t = 0; t < todo.size(); ++t) {
+    const size_t j = todo[t];
+    const IpAddress& ip = ips[j];
+    GeoInfo& o = out[j];
+    GeoText& name = names[j];
+    // Whether the answer holds for the whole /24 (/48): every file's answer (or its absence)
+    // came from a network at least that large.
+    const unsigned prefix_bits = ip.isV4() ? 24 : 48;
+    bool whole_prefix = true;
+    for (size_t i = 0; i < nf; ++i) {
+      const File& f = *files_[i];
+      const Walk& w = walks[t * nf + i];
+      if (ip.isV6() && !f.v6_tree) continue;
+      if (w.depth > prefix_bits) whole_prefix = false;
+      if (w.record <= f.node_count) continue;  // empty
+      const uint64_t data_offset = uint64_t(w.record) - f.node_count - 16;
+      if (data_offset >= f.mmdb.data_section_size) {
+        whole_prefix = false;  // a corrupt record: ignored
+        continue;
       }
-    }
-    if (!rec) {
-      decoded = decode(f.mmdb, res.entry, uint8_t(i), f.layout);
-      rec = &decoded;
+      const GeoRecordCache::Record* rec = nullptr;
+      GeoRecordCache::Record decoded;
+      const uint64_t key = uint64_t(i) << 32 | data_offset;
       if (cache) {
-        ++cache->misses;
-        if (cache->records.size() >= cache->max_records) cache->records.clear();
-        cache->records.emplace(key, decoded);
+        auto it = cache->records.find(key);
+        if (it != cache->records.end()) {
+          ++cache->hits;
+          rec = &it->second;
+        }
       }
+      if (!rec) {
+        MMDB_entry_s entry{&f.mmdb, uint32_t(data_offset)};
+        decoded = decode(f.mmdb, entry, uint8_t(i), f.layout);
+        rec = &decoded;
+        if (cache) {
+          ++cache->misses;
+          if (cache->records.size() >= cache->max_records) cache->records.clear();
+          cache->records.emplace(key, decoded);
+        }
+      }
+      const GeoInfo& g = rec->info;
+      if (!o.hasCountry() && g.hasCountry()) {
+        o.country[0] = g.country[0];
+        o.country[1] = g.country[1];
+      }
+      if (name.empty() && !rec->country_name.empty()) name = rec->country_name;
+      if (o.city.empty() && !g.city.empty()) o.city = g.city;
+      if (!o.has_location && g.has_location) {
+        o.has_location = true;
+        o.latitude = g.latitude;
+        o.longitude = g.longitude;
+      }
+      if (o.asn == 0 && g.asn != 0) {
+        o.asn = g.asn;
+        o.as_name = g.as_name;
+      }
+      if (o.hasCountry() && o.has_location && o.asn != 0) break;  // later files would add nothing
     }
-    const GeoInfo& g = rec->info;
-    if (!out.hasCountry() && g.hasCountry()) {
-      out.country[0] = g.country[0];
-      out.country[1] = g.country[1];
+    if (cache && whole_prefix) {
+      if (cache->prefixes.size() >= cache->max_prefixes) cache->prefixes.clear();
+      cache->prefixes.emplace(prefixKey(ip), GeoRecordCache::Record{o, name});
     }
-    if (name.empty() && !rec->country_name.empty()) name = rec->country_name;
-    if (out.city.empty() && !g.city.empty()) out.city = g.city;
-    if (!out.has_location && g.has_location) {
-      out.has_location = true;
-      out.latitude = g.latitude;
-      out.longitude = g.longitude;
-    }
-    if (out.asn == 0 && g.asn != 0) {
-      out.asn = g.asn;
-      out.as_name = g.as_name;
-    }
-    if (out.hasCountry() && out.has_location && out.asn != 0) break;  // later files would add nothing
   }
-  if (country_name) *country_name = name;
-  if (cache && whole_prefix) {
-    if (cache->prefixes.size() >= cache->max_prefixes) cache->prefixes.clear();
-    cache->prefixes.emplace(prefix, GeoRecordCache::Record{out, name});
-  }
-  return out;
 }
 
 }  // namespace netlens

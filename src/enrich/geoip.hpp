@@ -82,6 +82,9 @@ class GeoDatabases {
 
   // Thread-safe: the files are read-only maps. `cache` belongs to the calling thread.
   GeoInfo lookup(const IpAddress& ip, GeoRecordCache* cache = nullptr, GeoText* country_name = nullptr) const;
+  // n addresses at once: their walks through the search trees go on side by side, so that the
+  // cache misses of one overlap those of the others (several times faster than one by one).
+  void lookupBatch(const IpAddress* ips, size_t n, GeoInfo* out, GeoText* country_names, GeoRecordCache* cache) const;
   std::string_view text(const GeoText& t) const;
 
  private:

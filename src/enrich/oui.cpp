@@ -46,6 +46,20 @@ std::shared_ptr<OuiTable> OuiTable::loadDir(const std::string& dir) {
   return t;
 }
 
+std::shared_ptr<OuiTable> OuiTable::loadDirLazily(const std::string& dir) {
+  auto t = std::make_shared<OuiTable>();
+  t->lazy_dir_ = dir;
+  return t;
+}
+
+void OuiTable::loadPending() const {
+  if (lazy_dir_.empty()) return;
+  std::call_once(lazy_once_, [this] {
+    auto* self = const_cast<OuiTable*>(this);  // loading is the one write, once, before any read
+    for (const char* f : {"oui.csv", "mam.csv", "oui36.csv", "iab.csv"}) self->loadCsv(lazy_dir_ + "/" + f);
+  });
+}
+
 bool OuiTable::loadCsv(const std::string& path) {
   std::ifstream in(path);
   if (!in) return false;
@@ -93,6 +107,7 @@ void OuiTable::finish() {
 }
 
 std::string_view OuiTable::vendor(const std::array<uint8_t, 6>& mac) const {
+  loadPending();
   uint64_t m = 0;
   for (uint8_t b : mac) m = m << 8 | b;
   for (size_t i = 0; i < blocks_.size(); ++i) {

@@ -25,7 +25,7 @@ void addFlowIoOptions(CLI::App& app, FlowIoOptions& o) {
   app.add_flag("--netflow-export-round-robin", o.netflow_round_robin,
                "--netflow-export sends each flow to one of its collectors in turn instead of to all");
   app.add_option("--export-interval", o.export_interval_s,
-                 "Seconds between two exports of a flow still active (default 60); a flow is exported once more when it "
+                 "Seconds between two exports of a flow still active (default 30; keep it below the collector's flow idle timeout); a flow is exported once more when it "
                  "ends; counters are what changed since the previous export")
       ->check(CLI::Range(1u, 86400u));
   app.add_option("--export-queue", o.export_queue, "Most flows waiting for an export thread (default 262144); more are dropped and counted")

@@ -20,7 +20,7 @@ struct FlowIoOptions {
   uint32_t zmq_export_wait_s = 0;        // --zmq-export-wait: wait for a subscriber before reading files
   std::vector<std::string> netflow_export;  // --netflow-export v9|ipfix@HOST:PORT[,HOST:PORT...]
   bool netflow_round_robin = false;      // each flow to one collector in turn instead of all
-  uint32_t export_interval_s = 60;       // active flows are exported at least this often
+  uint32_t export_interval_s = 30;       // active flows are exported at least this often
   uint32_t export_queue = 262144;        // flows waiting for an export thread at most
   bool zmq_generate_keys = false;        // --zmq-generate-keys: print a CURVE key pair and exit
 

@@ -203,6 +203,4 @@ void NetflowExporter::send(ExportBatch& batch) {
   for (Stream& s : streams_) flushStream(s, batch.stats.get());
 }
 
-void NetflowExporter::idle() {}
-
 }  // namespace netlens

@@ -32,7 +32,6 @@ class NetflowExporter final : public ExportWorker {
 
  protected:
   void send(ExportBatch& batch) override;
-  void idle() override;
 
  private:
   struct Stream;  // one datagram under construction, and where it goes

@@ -13,8 +13,8 @@
 namespace netlens {
 
 namespace {
-// ntopng reads payloads of up to 128 KiB: keep each message's JSON well below.
-constexpr size_t kMaxJson = 60 * 1024;
+// ntopng inflates the older headers' zlib payloads into a 43,690-byte buffer: stay below.
+constexpr size_t kMaxJson = 40 * 1024;
 constexpr size_t kCompressAbove = 1024;
 }  // namespace
 
@@ -32,6 +32,7 @@ ZmqExporter::ZmqExporter(const ZmqExportOptions& options)
     s.set(zmq::sockopt::xpub_verboser, 1);  // every (un)subscription, to count the collectors
     s.set(zmq::sockopt::xpub_nodrop, 1);    // a full pipe fails the send: counted, not silent
     s.set(zmq::sockopt::tcp_keepalive, 1);
+    s.set(zmq::sockopt::ipv6, 1);
     if (!options.server_public_key.empty()) {
       const auto [pub, sec] = generateCurveKeys();
       s.set(zmq::sockopt::curve_serverkey, options.server_public_key);

@@ -51,6 +51,7 @@ void ActivityMap::add(uint32_t second, const std::vector<HostKey>& hosts) {
     dropLocked(current_);
     hour_ = hour;
     dirty_ = false;
+    loadHour(hour, current_);  // a restart within the hour keeps what was written before it
     // Retention: hours older than keep_hours before the newest one go.
     std::error_code ec;
     for (auto it = fs::directory_iterator(dir_, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {

@@ -1,5 +1,10 @@
 #include "store/timeseries_store.hpp"
 
+#include <pwd.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -18,7 +23,9 @@ constexpr DsSpec kTrafficDs[] = {{"bytes", false}, {"packets", false}};
 constexpr DsSpec kStatsDs[] = {{"flows", true}, {"hosts", true}, {"local_hosts", true}, {"drops", false}};
 constexpr DsSpec kBytesDs[] = {{"bytes", false}};
 constexpr DsSpec kHostDs[] = {{"bytes_sent", false}, {"bytes_rcvd", false}, {"packets", false}, {"flows", true}};
-constexpr size_t kMaxBatchesPerRound = 600;
+// A round takes what is queued, up to this many samples: when the writer lags behind (a capture
+// file read faster than real time), one rrd_update then carries several steps of a file.
+constexpr size_t kMaxSamplesPerRound = 4'000'000;
 constexpr uint64_t kMaxPoints = 20000;
 
 double seconds(std::chrono::steady_clock::duration d) { return std::chrono::duration<double>(d).count(); }
@@ -87,11 +94,29 @@ TimeseriesStore::TimeseriesStore(TimeseriesConfig config, std::vector<std::strin
 
 TimeseriesStore::~TimeseriesStore() { stop(); }
 
-void TimeseriesStore::start() {
+void TimeseriesStore::prepare() {
   std::error_code ec;
   fs::create_directories(config_.dir, ec);
   if (ec) throw std::runtime_error("time series: cannot create " + config_.dir + ": " + ec.message());
-  thread_ = std::thread([this] { run(); });
+  prepared_ = true;
+}
+
+void TimeseriesStore::start() {
+  if (!prepared_) prepare();
+  thread_ = std::thread([this] {
+    // The writer yields to the packet threads when they compete for a core.
+    setpriority(PRIO_PROCESS, pid_t(syscall(SYS_gettid)), 19);
+    run();
+  });
+}
+
+void TimeseriesStore::giveTo(const std::string& user) {
+  const passwd* pw = getpwnam(user.c_str());
+  if (!pw) return;  // dropPrivileges says what is wrong
+  std::error_code ec;
+  if (::chown(config_.dir.c_str(), pw->pw_uid, pw->pw_gid) != 0) return;
+  for (auto it = fs::recursive_directory_iterator(config_.dir, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+    if (::lchown(it->path().c_str(), pw->pw_uid, pw->pw_gid) != 0) break;
 }
 
 void TimeseriesStore::stop() {
@@ -114,6 +139,7 @@ bool TimeseriesStore::offer(std::unique_ptr<SeriesBatch> batch) {
       return false;
     }
     queued_cost_ += cost;
+    stats_.queue_peak = std::max<uint64_t>(stats_.queue_peak, queued_cost_);
     queue_.push_back(std::move(batch));
   }
   cv_.notify_one();
@@ -141,7 +167,9 @@ void TimeseriesStore::run() {
       std::unique_lock lock(mu_);
       cv_.wait_for(lock, std::chrono::seconds(5), [&] { return stopping_ || !queue_.empty(); });
       stopping = stopping_;
-      while (!queue_.empty() && work.size() < kMaxBatchesPerRound) {
+      size_t taken = 0;
+      while (!queue_.empty() && taken < kMaxSamplesPerRound) {
+        taken += queue_.front()->cost();
         queued_cost_ -= queue_.front()->cost();
         work.push_back(std::move(queue_.front()));
         queue_.pop_front();
@@ -151,6 +179,7 @@ void TimeseriesStore::run() {
     const auto t0 = std::chrono::steady_clock::now();
     for (auto& b : work) process(*b);
     flushFiles();
+    forgetIdle(newest_);
     for (IfaceState& s : ifaces_) {
       if (s.data_end == s.written_end) continue;
       s.written_end = s.data_end;
@@ -218,6 +247,8 @@ void TimeseriesStore::addUpdate(uint32_t iface, const std::string& path, uint32_
     }
   }
   const uint32_t end = start + step;
+  f.touched = end;
+  newest_ = std::max(newest_, end);
   if (end <= f.last) {
     ++w_.skipped_past;
     return;
@@ -236,6 +267,13 @@ void TimeseriesStore::addUpdate(uint32_t iface, const std::string& path, uint32_
   if (start > f.last) f.pending.push_back(text(start, true));
   f.pending.push_back(text(end, false));
   f.last = end;
+}
+
+void TimeseriesStore::forgetIdle(uint32_t now) {
+  if (now < last_sweep_ + 600) return;
+  last_sweep_ = now;
+  std::erase_if(files_, [&](const auto& kv) { return kv.second.pending.empty() && kv.second.touched + 3600 < now; });
+  for (IfaceState& s : ifaces_) std::erase_if(s.hosts, [&](const auto& kv) { return kv.second.seen + 3600 < now; });
 }
 
 void TimeseriesStore::flushFiles() {
@@ -289,7 +327,8 @@ void TimeseriesStore::process(SeriesBatch& b) {
     auto delta = [](uint64_t now, uint64_t before) { return now >= before ? now - before : now; };
     for (const HostSample& h : hs.hosts) {
       HostState& prev = st.hosts[h.key];
-      if (prev.first_seen != h.first_seen) prev = HostState{h.first_seen};  // a new host, or back after expiring
+      if (prev.first_seen != h.first_seen) prev = HostState{0, h.first_seen};  // a new host, or back after expiring
+      prev.seen = hs.start + hs.step;
       const uint64_t ds = delta(h.sent_bytes, prev.sent), dr = delta(h.rcvd_bytes, prev.rcvd),
                      dp = delta(h.packets, prev.packets);
       const std::string hdir = dir + "/hosts/" + encodeName(hostKeyText(h.key));

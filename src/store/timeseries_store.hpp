@@ -38,6 +38,7 @@ namespace netlens::store {
 struct WriterStats {
   uint64_t queued_samples = 0;   // waiting for the writer now
   uint64_t queue_limit = 0;
+  uint64_t queue_peak = 0;       // the most samples ever waiting
   uint64_t batches = 0;          // handed over by packet threads
   uint64_t dropped_batches = 0;  // queue full: not written
   uint64_t dropped_samples = 0;
@@ -79,6 +80,11 @@ class TimeseriesStore : public SeriesQueue {
   TimeseriesStore(TimeseriesConfig config, std::vector<std::string> interface_names);
   ~TimeseriesStore() override;
 
+  // Creates the directory (throws std::runtime_error when it cannot).
+  void prepare();
+  // The files belong to this user (netlens -U: before privileges are dropped).
+  void giveTo(const std::string& user);
+  // Starts the writer thread (after -U: it never runs as root); prepares first if not done.
   void start();
   // Writes everything queued, the activity maps too, and stops the writer.
   void stop();
@@ -102,11 +108,13 @@ class TimeseriesStore : public SeriesQueue {
  private:
   struct FileState {
     uint32_t iface = 0;
+    uint32_t touched = 0;  // the data time of its last update (idle files are forgotten)
     uint32_t last = 0;
     std::span<const DsSpec> ds;
     std::vector<std::string> pending;
   };
   struct HostState {
+    uint32_t seen = 0;  // the last host step it was in
     Micros first_seen = 0;
     uint64_t sent = 0, rcvd = 0, packets = 0;
     uint32_t flows = 0;
@@ -131,6 +139,7 @@ class TimeseriesStore : public SeriesQueue {
   void addUpdate(uint32_t iface, const std::string& path, uint32_t step, std::span<const DsSpec> ds, uint32_t start,
                  std::initializer_list<uint64_t> values);
   void flushFiles();
+  void forgetIdle(uint32_t now);  // bounds the writer's memory: hosts and files not written for an hour
   void padToCoarsestRow(uint32_t iface);
   uint32_t coarsest() const;
   void noteError(const std::string& e);
@@ -139,6 +148,7 @@ class TimeseriesStore : public SeriesQueue {
   TimeseriesConfig config_;
   std::vector<IfaceState> ifaces_;
   std::unordered_map<std::string, FileState> files_;  // writer thread only
+  uint32_t newest_ = 0, last_sweep_ = 0;              // data time
 
   mutable std::mutex mu_;
   std::condition_variable cv_;
@@ -149,6 +159,7 @@ class TimeseriesStore : public SeriesQueue {
   WriterStats stats_;  // under mu_
   WriterStats w_;      // the writer's own counters, added to stats_ after each round
   std::thread thread_;
+  bool prepared_ = false;
 };
 
 }  // namespace netlens::store

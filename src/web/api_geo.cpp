@@ -75,6 +75,8 @@ ApiResult entityList(const Params& p, const std::vector<Stats>& rows_in, const c
   return r;
 }
 
+uint32_t countryEntity(const HostGeo& g) { return g.country_entity == kNoCountryEntity ? kNoGeoEntity : g.country_entity; }
+
 ApiResult noLiveTables() { return apiError(503, "this answer needs the interface's live tables"); }
 
 // Built with append: GCC 12's -O3 warns falsely (-Wrestrict) on "literal" + std::string.
@@ -133,7 +135,7 @@ ApiResult apiCountries(const QueryView& s, const Params& p, const Visibility& v)
   return guarded([&] {
     const auto& all = s.live->geo().countries();
     std::vector<CountryStats> limited;
-    if (v.address) limited = visibleEntities(s, v, all, [](const HostGeo& g) { return g.country_entity; });
+    if (v.address) limited = visibleEntities(s, v, all, countryEntity);
     const GeoDatabases* db = s.summary.enrich ? s.summary.enrich->geo.get() : nullptr;
     return entityList(p, v.address ? limited : all, "countries",
                       [&](const CountryStats& c) { return countryKey(c, db); },
@@ -148,7 +150,7 @@ ApiResult apiCountry(const QueryView& s, const std::string& code, const Visibili
   const char c0 = char(std::toupper(uint8_t(code[0]))), c1 = char(std::toupper(uint8_t(code[1])));
   const auto& all = s.live->geo().countries();
   std::vector<CountryStats> limited;
-  if (v.address) limited = visibleEntities(s, v, all, [](const HostGeo& g) { return g.country_entity; });
+  if (v.address) limited = visibleEntities(s, v, all, countryEntity);
   for (const CountryStats& c : v.address ? limited : all) {
     if (c.code[0] != c0 || c.code[1] != c1) continue;
     ApiResult r;

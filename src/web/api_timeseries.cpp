@@ -167,7 +167,6 @@ ApiResult seriesAnswer(const store::TimeseriesStore& ts, const std::vector<WebIn
       auto s = store::summarize(d->points, d->step, d->gauge);
       all.push_back({m, std::move(*d), s});
     }
-    // Files end at different times: everything on the newest range.
     std::sort(all.begin(), all.end(), [](const One& a, const One& b) { return a.summary.total.value_or(0) > b.summary.total.value_or(0); });
     size_t shown = 0;
     w.beginObject().field("entity", entity_text).field("metric", metric);
@@ -256,7 +255,7 @@ void registerTimeseriesRoutes(httplib::Server& s, const std::vector<WebInterface
     w.key("tiers").beginArray();
     for (const store::Tier& t : ts->config().tiers) w.beginObject().field("resolution", t.resolution).field("keep", t.keep).endObject();
     w.endArray();
-    w.key("queue").beginObject().field("samples", st.queued_samples).field("limit", st.queue_limit)
+    w.key("queue").beginObject().field("samples", st.queued_samples).field("limit", st.queue_limit).field("peak", st.queue_peak)
         .field("batches", st.batches).field("dropped_batches", st.dropped_batches).field("dropped_samples", st.dropped_samples)
         .endObject();
     w.key("writer").beginObject().field("idle", ts->idle()).field("rrd_updates", st.rrd_updates)

@@ -29,7 +29,7 @@ std::string build() {
   const Operation ops[] = {
       {"/api/v1/status", "netlens status: version, uptime, resident memory, capture drops per interface", {}},
       {"/api/v1/interfaces", "the monitored interfaces with their headline totals", {}},
-      {"/api/v1/interfaces/{id}", "one interface: totals, decode errors, drops, applications, local networks", {kIface}},
+      {"/api/v1/interfaces/{id}", "one interface: totals, decode errors, drops, applications, local networks; ZMQ collector and flow export counters (zmq_collector, zmq_export, netflow_export) when there are some", {kIface}},
       {"/api/v1/interfaces/{id}/hosts",
        "hosts, paged and sorted on the server",
        {kIface, kPage, kPerPage, kOrder,

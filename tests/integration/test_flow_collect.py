@@ -11,6 +11,7 @@ with bogus times: the flows must still count, at the collector's wall time. Then
 (truncated datagrams, unknown template ids, garbage) from another exporter address is counted in
 that exporter's statistics and skipped, and netlens keeps running."""
 import os
+import signal
 import socket
 import struct
 import sys
@@ -57,6 +58,72 @@ def bad_input(port, source="127.0.0.2"):
         s.sendto(d, ("127.0.0.1", port))
     s.close()
     return {"datagrams": 8, "flows": 1, "unknown_template_sets": 3, "malformed_datagrams": 4}
+
+
+def socket_drops(args, tmp):
+    """While netlens is stopped (SIGSTOP), more NetFlow v5 than its socket buffer holds: the kernel's
+    drops are counted as the interface's kernel drops and the collector's socket drops, and the
+    exporter's sequence numbers say exactly how many flows were lost with them."""
+    port, web = flowpeers.free_udp_port(), flowpeers.free_tcp_port()
+    netlens = nltest.start([args.netlens, "-q", "-w", f"127.0.0.1:{web}", "--disable-login", "-d", tmp,
+                            "-i", f"netflow://127.0.0.1:{port}"])
+    sent = 0
+    try:
+        api = Api(web)
+        api.wait_up()
+        buffer = api.get("/api/v1/interfaces/0/exporters")["collector"]["receive_buffer_bytes"]
+        per = 29  # 24 + 29 * 48 = 1416 bytes
+        records = b"".join(socket.inet_aton("10.7.0.1") + socket.inet_aton("10.7.0.2") + bytes(4)
+                           + struct.pack(">HHIIIIHHBBBBHHBBH", 1, 2, 1, 100, 0, 0, 1000 + i, 80, 0, 0, 17, 0, 0, 0, 0, 0, 0)
+                           for i in range(per))
+        count = 2 * buffer // 1416 + 10000  # well beyond what the buffer can hold
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        netlens.send_signal(signal.SIGSTOP)
+        try:
+            for n in range(count):
+                hdr = struct.pack(">HHIIIIBBH", 5, per, 1000, int(time.time()), 0, n * per, 0, 0, 0)
+                s.sendto(hdr + records, ("127.0.0.1", port))
+                sent += 1
+        finally:
+            netlens.send_signal(signal.SIGCONT)
+
+        def settled(total):
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                c = api.get("/api/v1/interfaces/0/exporters")["collector"]
+                if c["datagrams"] + c["socket_drops"] >= total:
+                    return c
+                time.sleep(0.2)
+            raise nltest.Failure(f"the collector accounted for {c['datagrams'] + c['socket_drops']} of {total} datagrams")
+
+        # What the buffer held is read; the kernel tells of drops with the next datagram queued
+        # (SO_RXQ_OVFL), and that datagram's sequence number reveals the flows lost.
+        last, stable = -1, 0
+        while stable < 3:
+            got = api.get("/api/v1/interfaces/0/exporters")["collector"]["datagrams"]
+            stable = stable + 1 if got == last else 0
+            last = got
+            time.sleep(0.3)
+        hdr = struct.pack(">HHIIIIBBH", 5, per, 1000, int(time.time()), 0, sent * per, 0, 0, 0)
+        s.sendto(hdr + records, ("127.0.0.1", port))
+        sent += 1
+        s.close()
+        c = settled(sent)
+        deadline = time.monotonic() + 10
+        while True:  # summaries are up to a second old
+            iface = api.get("/api/v1/interfaces/0")["interface"]
+            if iface["drops"]["kernel"] == c["socket_drops"] or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+    finally:
+        nltest.stop(netlens)
+    check(c["socket_drops"] > 0, f"the socket dropped datagrams while netlens was stopped ({c['socket_drops']} of {sent})")
+    check_eq(c["datagrams"] + c["socket_drops"], sent, "received + dropped = sent")
+    check_eq(iface["drops"]["kernel"], c["socket_drops"], "socket drops are the interface's kernel drops")
+    e = c["exporters"][0]
+    check_eq(e["lost_flows"], c["socket_drops"] * per,
+             "the exporter's sequence numbers count the dropped datagrams' flows as lost")
+    check_eq(iface["packets"], c["datagrams"] * per, "every received record counts")
 
 
 def body(args, tmp):
@@ -178,6 +245,9 @@ def body(args, tmp):
     flows = [f for f in doc["interfaces"][1]["flows"] if f["client_ip"] == "10.9.9.1"]
     check_eq([(f["cli2srv_packets"], f["cli2srv_bytes"]) for f in flows], [(3, 300)],
              "the good record among the bad ones counts")
+
+    print("socket drops:")
+    socket_drops(args, tmp)
 
 
 if __name__ == "__main__":

@@ -703,6 +703,13 @@ test('history charts: points as the API, drag to zoom, zoom out; stacked applica
   await host.waitForFunction(() => Number(document.querySelector('#host-activity .act-row')?.dataset.active) > 0, null, { timeout: WAIT });
   await shot(host, 'history-host');
   await host.close();
+
+  // A remote host has no stored series: the chart says so, without a failed request.
+  const remote = (await api('/interfaces/0/hosts?filter=remote&per_page=1')).hosts[0].ip;
+  const rpage = await open(`#/host/${encodeURIComponent(remote)}`, 'history-remote-host');
+  await rpage.waitForFunction(() => /No stored series/.test(document.querySelector('#host-history .hist-plot')?.textContent || ''), null, { timeout: WAIT });
+  assert.equal(await rpage.$eval('#host-history', (e) => e.dataset.points), '0', 'no points for a remote host');
+  await rpage.close();
 });
 
 test('no page logged a JavaScript error', () => {

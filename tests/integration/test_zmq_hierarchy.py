@@ -4,10 +4,14 @@
 A leaf reads a corpus capture and exports its flows (--zmq-export); a root collects them
 (-i tcp://...). The root's hosts and application totals must equal the leaf's:
   1. the root subscribes to a leaf that publishes;
-  2. two leaves merged into one root interface (-i tcp://a,tcp://b) add up;
+  2. two leaves merged into one root interface (-i tcp://a,tcp://b) add up, and with two -i
+     they stay two interfaces, each equal to its leaf;
   3. collector mode (-i tcp://...:PORTc, the leaf connects with --zmq-probe-mode) with CURVE
      encryption: it round-trips with the root's public key, and a leaf without it gets nothing
-     through (its flows are counted as published with no subscriber).
+     through (its flows are counted as published with no subscriber);
+  4. a probe that collects NetFlow and re-exports it as ZMQ JSON: a leaf exports NetFlow v9 to
+     a middle netlens (-i netflow://), which publishes to the root: the root's hosts equal the
+     leaf's (NetFlow carries no application, so only traffic is compared).
 """
 import collections
 import os
@@ -17,7 +21,8 @@ import nltest as T
 
 PCAP_A = "1kxun.pcap"
 PCAP_B = "waze.pcap"
-NEVER = "1000000000"  # the captures are old: nothing may expire on the root while it collects
+# The root runs with its default timeouts: the captures' old times are not sane against its
+# wall clock, so its flows are stamped with the time they arrive and nothing expires meanwhile.
 
 
 def host_totals(doc):
@@ -37,8 +42,7 @@ def start_root(args, tmp, tag, spec, *extra):
     http_port = T.free_port()
     out = os.path.join(tmp, f"root-{tag}.json")
     cmd = [args.netlens, "-i", spec, "-w", f"127.0.0.1:{http_port}", "--disable-login", "-d", os.path.join(tmp, f"data-{tag}"),
-           "--flow-idle-timeout", NEVER, "--tcp-closed-timeout", NEVER, "--local-host-idle-timeout", NEVER,
-           "--remote-host-idle-timeout", NEVER, "-m", "192.168.0.0/16", "--dump-json", out, "--status-interval", "0", *extra]
+           "-m", "192.168.0.0/16", "--dump-json", out, "--status-interval", "0", *extra]
     proc = T.start(cmd)
     T.wait_running(proc)
     T.wait_for("root web server", lambda: T.http("GET", f"http://127.0.0.1:{http_port}/api/v1/interfaces")[0])
@@ -72,6 +76,9 @@ def finish_root(proc, http_port, want_flows, out):
     T.wait_for(f"root has collected {want_flows} flow updates", lambda: collected(http_port).get("flows", 0) >= want_flows)
     time.sleep(0.3)
     stats = collected(http_port)
+    ex, _ = T.http("GET", f"http://127.0.0.1:{http_port}/api/v1/interfaces/0/exporters")
+    T.check_eq([(p["address"], p["flows"]) for p in ex["collector"]["exporters"]], [("127.0.0.1", stats["flows"])],
+               "root: the probe's statistics (GET .../exporters)")
     rc, _, _, err = T.stop(proc)
     T.check_eq(rc, 0, "root exits cleanly")
     return T.load_dump(out), stats
@@ -114,6 +121,29 @@ def body(args, tmp):
     T.check(len(doc.get("interfaces", [doc])) == 1, "two endpoints make one interface")
     compare(doc, [leaf_a, leaf_b], "two leaves merged")
 
+    # 2b. The same two leaves with two -i on the root: two interfaces, each equal to its leaf.
+    p1, p2 = T.free_port(), T.free_port()
+    root, http_port, out = start_root(args, tmp, "apart", f"tcp://127.0.0.1:{p1}", "-i", f"tcp://127.0.0.1:{p2}")
+    try:
+        leaf_a, sent_a = run_leaf(args, tmp, "aa", PCAP_A, "--zmq-export", f"tcp://127.0.0.1:{p1}", "--zmq-export-wait", "15")
+        leaf_b, sent_b = run_leaf(args, tmp, "ab", PCAP_B, "--zmq-export", f"tcp://127.0.0.1:{p2}", "--zmq-export-wait", "15")
+
+        def flows_of(i):
+            doc, _ = T.http("GET", f"http://127.0.0.1:{http_port}/api/v1/interfaces/{i}")
+            return doc.get("interface", doc).get("zmq_collector", {}).get("flows", 0)
+
+        def both():
+            return flows_of(0) >= sent_a["flows"] and flows_of(1) >= sent_b["flows"]
+        T.wait_for("both root interfaces have collected their leaf's flows", both)
+        rc, _, _, _ = T.stop(root)
+        T.check_eq(rc, 0, "root exits cleanly")
+    finally:
+        T.kill_quietly(root)
+    docs = T.load_dump(out)["interfaces"]
+    T.check_eq(len(docs), 2, "two -i make two interfaces")
+    compare(docs[0], [leaf_a], "first of two interfaces")
+    compare(docs[1], [leaf_b], "second of two interfaces")
+
     # 3. Collector mode with CURVE encryption.
     p = T.run([args.netlens, "--zmq-generate-keys"])
     keys = dict(line.split(": ", 1) for line in p.stdout.strip().splitlines())
@@ -136,6 +166,38 @@ def body(args, tmp):
         T.kill_quietly(root)
     T.check_eq(stats["flows"], sent["flows"], "root received only the encrypted leaf's flows")
     compare(doc, [leaf], "collector mode with CURVE")
+
+    # 4. NetFlow in, ZMQ JSON out: leaf --netflow-export-> middle --zmq-export-> root.
+    pz, pn, http_mid = T.free_port(), T.free_port(), T.free_port()
+    root, http_port, out = start_root(args, tmp, "nf", f"tcp://127.0.0.1:{pz}")
+    mid = T.start([args.netlens, "-i", f"netflow://127.0.0.1:{pn}", "--zmq-export", f"tcp://127.0.0.1:{pz}",
+                   "-w", f"127.0.0.1:{http_mid}", "--disable-login", "-d", os.path.join(tmp, "data-mid"),
+                   "--status-interval", "0"])
+    try:
+        T.wait_running(mid)
+        T.wait_for("middle web server", lambda: T.http("GET", f"http://127.0.0.1:{http_mid}/api/v1/interfaces")[0])
+        leaf_out = os.path.join(tmp, "leaf-nf.json")
+        p = T.run([args.netlens, "-i", os.path.join(args.pcaps, PCAP_B), "--shutdown-when-done", "--dump-json", leaf_out,
+                   "-m", "192.168.0.0/16", "--netflow-export", f"v9@127.0.0.1:{pn}"])
+        T.check_eq(p.returncode, 0, "leaf exported NetFlow v9")
+        leaf = T.load_dump(leaf_out)
+        want_bytes = T.flow_sums(leaf)[1]
+
+        def mid_bytes():
+            doc, _ = T.http("GET", f"http://127.0.0.1:{http_mid}/api/v1/interfaces/0")
+            return doc.get("interface", doc)["bytes"] == want_bytes
+        T.wait_for("the middle has collected the leaf's NetFlow", mid_bytes)
+        rc, _, _, err = T.stop(mid, within=10)  # its flows end and are published
+        T.check_eq(rc, 0, "middle exits cleanly")
+        end = [l for l in err.splitlines() if "(end): zmq_export:" in l]
+        sent = {k: int(v) for k, v in (kv.split("=") for kv in end[-1].split("zmq_export:")[1].split())} if end else {}
+        T.check(sent.get("flows", 0) > 0 and sent.get("sent") == sent.get("flows"), "middle published every flow", str(sent))
+        doc, stats = finish_root(root, http_port, sent["flows"], out)
+    finally:
+        T.kill_quietly(mid)
+        T.kill_quietly(root)
+    T.check_eq(host_totals(doc), host_totals(leaf), "NetFlow re-exported as ZMQ: the root's hosts equal the leaf's")
+    T.check_eq(T.flow_sums(doc), T.flow_sums(leaf), "NetFlow re-exported as ZMQ: flow packets and bytes")
 
 
 if __name__ == "__main__":

@@ -119,6 +119,19 @@ export class HistoryChart {
     if (this.metric.endsWith(':*')) p.top = 8;
     let doc;
     try {
+      // Which series exist (a remote host has none; a new interface none yet): asked first, so
+      // that a missing series is not a failed request.
+      if (!this.metricsKnown) {
+        const list = (await api.get(`/timeseries${api.query({ entity: this.opts.entity })}`)).metrics;
+        if (list.length) this.metricsKnown = list;
+      }
+      const known = this.metricsKnown || [];
+      const exists = this.metric.endsWith(':*') ? known.some((m) => m.startsWith(this.metric.slice(0, -1))) : known.includes(this.metric);
+      if (!exists) {
+        this.metricsKnown = null;  // asked again next time
+        if (seq === this.seq && this.alive) this.draw(null);
+        return;
+      }
       doc = await api.get(`/timeseries${api.query(p)}`);
     } catch (e) {
       if (!this.alive || seq !== this.seq) return;

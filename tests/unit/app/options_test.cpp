@@ -72,5 +72,15 @@ TEST(Options, DeviceNetworksBecomeLocalOnce) {
   EXPECT_EQ(c.local_networks[1].toString(), "10.9.0.0/16");
 }
 
+TEST(Options, GeoIpDirectoryDefaultsToTheInstalledDatabases) {
+  auto plain = parse({"-i", "a.pcap"});
+  ASSERT_TRUE(plain.options);
+  EXPECT_EQ(plain.options->geoip_dir, NETLENS_DEFAULT_GEOIP_DIR);
+  auto given = parse({"-i", "a.pcap", "--geoip-dir", "/srv/geoip"});
+  ASSERT_TRUE(given.options);
+  EXPECT_EQ(given.options->geoip_dir, "/srv/geoip");
+  EXPECT_NE(parse({"--help"}).output.find("--geoip-dir"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace netlens

@@ -102,6 +102,17 @@ TEST(NetflowSource, ReceivesV5OverIpv4AndIpfixOverIpv6) {
   EXPECT_GT(stats->receive_buffer, 0u);
 }
 
+TEST(NetflowSource, EveryAddressTakesBothFamiliesAndNamesIpv4ExportersPlainly) {
+  NetflowSource src("netflow://*:0", "*:0");
+  sendTo("127.0.0.1", src.port(), {v5Datagram({V5Flow{}}, 5000, kExportSecs)});
+  sendTo("::1", src.port(), {v5Datagram({V5Flow{}}, 5000, kExportSecs)});
+  ASSERT_EQ(collect(src, 2).size(), 2u);
+  const auto stats = src.collectorStats();
+  EXPECT_EQ(stats->listen, "*:" + std::to_string(src.port()));
+  EXPECT_NE(exporter(*stats, "127.0.0.1"), nullptr);  // not ::ffff:127.0.0.1
+  EXPECT_NE(exporter(*stats, "::1"), nullptr);
+}
+
 TEST(NetflowSource, IdleSocketTimesOutWithinAboutATenthOfASecond) {
   NetflowSource src("netflow://127.0.0.1:0", "127.0.0.1:0");
   PacketRef pkt;

@@ -79,6 +79,20 @@ TEST(ZmqSource, SubscribesToAPublishingProbe) {
   src.ioCounters(counters);
   ASSERT_FALSE(counters.empty());
   EXPECT_STREQ(counters[0].group, "zmq_collector");
+  // Per probe, as a NetFlow collector's exporters: the publisher's address, what it sent.
+  const auto c = src.collectorStats();
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->kind, "zmq");
+  ASSERT_EQ(c->exporters.size(), 1u);
+  const ExporterStats& probe = c->exporters[0];
+  EXPECT_EQ(probe.address, *IpAddress::parse("127.0.0.1"));
+  EXPECT_EQ(probe.flows, src.stats().flows);
+  EXPECT_EQ(probe.bytes, 100 * probe.flows);
+  EXPECT_EQ(probe.malformed, 3u);
+  EXPECT_EQ(c->malformed, 3u);
+  EXPECT_EQ(probe.versions, std::vector<uint16_t>{2});
+  EXPECT_FALSE(probe.last_error.empty());
+  EXPECT_GT(probe.last_seen, 0u);
 }
 
 TEST(ZmqSource, IdleSourceTimesOutQuickly) {
@@ -101,6 +115,18 @@ TEST(ZmqSource, CollectorModeMergesProbes) {
   b.connect(ep);
   EXPECT_GE(exchange(src, a, 10), 10u);
   EXPECT_GE(exchange(src, b, 10), 10u);
+}
+
+TEST(ZmqSource, Ipv6Endpoints) {
+  const std::string ep = "tcp://[::1]:" + std::to_string(freePort());
+  ZmqFlowSource src(ep + "c", ZmqSourceOptions{});
+  zmq::context_t ctx;
+  zmq::socket_t probe(ctx, zmq::socket_type::pub);
+  probe.set(zmq::sockopt::ipv6, 1);
+  probe.connect(ep);
+  EXPECT_GE(exchange(src, probe, 10), 10u);
+  ASSERT_EQ(src.collectorStats()->exporters.size(), 1u);
+  EXPECT_EQ(src.collectorStats()->exporters[0].address, *IpAddress::parse("::1"));
 }
 
 TEST(ZmqSource, SeveralEndpointsInOneInterface) {

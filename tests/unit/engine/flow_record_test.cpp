@@ -119,5 +119,38 @@ TEST(EngineFlowRecords, BogusRecordTimesCountAtTheCollectorsClock) {
   EXPECT_EQ(sumApplications(iface).traffic.packets, 3u + 1u + 9u);
 }
 
+// A collector's batch (index slots fetched ahead) gives what the records one by one give.
+TEST(EngineFlowRecords, BatchesEqualRecordsOneByOne) {
+  std::vector<FlowRecord> batch;
+  for (int i = 0; i < 100; ++i) {
+    const std::string src = "10.0.0." + std::to_string(1 + i % 7), dst = "198.51.100." + std::to_string(1 + i % 5);
+    batch.push_back(record(src.c_str(), uint16_t(40000 + i % 11), dst.c_str(), i % 3 ? 443 : 53, i % 3 ? 6 : 17,
+                           uint64_t(1 + i), uint64_t(100 * (1 + i)), 1 + i * 0.01, 2 + i * 0.01));
+    if (i % 17 == 0) batch.push_back(FlowRecord{});  // no addresses
+  }
+  NetworkInterface one(engineConfig({"10.0.0.0/24"})), many(engineConfig({"10.0.0.0/24"}));
+  one.advanceClock(at(10));
+  many.advanceClock(at(10));
+  for (const FlowRecord& r : batch) one.processFlowRecord(r);
+  many.processFlowRecords(batch);
+  runClockTo(one, at(12));
+  runClockTo(many, at(12));
+  auto rows = [](const NetworkInterface& iface) {
+    std::vector<std::tuple<std::string, std::string, uint64_t, uint64_t, uint64_t, uint64_t, Micros, Micros>> out;
+    iface.forEachFlow([&](const Flow& f) {
+      out.emplace_back(f.client().ip.toString() + ":" + std::to_string(f.client().port),
+                       f.server().ip.toString() + ":" + std::to_string(f.server().port), f.c2s.traffic.packets,
+                       f.c2s.traffic.bytes, f.s2c.traffic.packets, f.s2c.traffic.bytes, f.first_seen, f.last_seen);
+    });
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  EXPECT_EQ(rows(many), rows(one));
+  EXPECT_GT(rows(one).size(), 10u);
+  EXPECT_EQ(many.stats().flow_records, one.stats().flow_records);
+  EXPECT_EQ(many.stats().flow_records_invalid, 6u);
+  EXPECT_EQ(sumApplications(many).traffic.bytes, sumApplications(one).traffic.bytes);
+}
+
 }  // namespace
 }  // namespace netlens

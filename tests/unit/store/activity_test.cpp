@@ -44,6 +44,23 @@ TEST(ActivityMap, RunsOfActiveSecondsSurviveARestart) {
   EXPECT_EQ(m.query({}, h0 + 100, h0 + 200, 10).size(), 0u);
 }
 
+TEST(ActivityMap, ARestartWithinTheHourKeepsItsEarlierSeconds) {
+  testing::TempDir dir;
+  const uint32_t h0 = 1'700'000'000 / 3600 * 3600;
+  const HostKey a = key("192.0.2.1");
+  {
+    ActivityMap m(dir.str(), 24);
+    m.add(h0 + 1, {a});
+    m.flush();
+  }
+  ActivityMap m(dir.str(), 24);
+  m.add(h0 + 2, {a});
+  m.flush();
+  ActivityMap reader(dir.str(), 24);
+  const std::vector<std::pair<uint32_t, uint32_t>> runs{{h0 + 1, 2}};
+  EXPECT_EQ(reader.query({a}, h0, h0 + 3599, 1)[0].runs, runs);
+}
+
 TEST(ActivityMap, HoursOlderThanTheRetentionAreRemoved) {
   testing::TempDir dir;
   const uint32_t h0 = 1'700'000'000 / 3600 * 3600;

@@ -36,16 +36,18 @@ function tableCounters(t) {
   ]);
 }
 
-// Flow collectors (netflow://, sflow://): one row per exporter (sFlow: agent), and the
-// interface counters sFlow agents report.
+// Flow collectors (netflow://, sflow://, tcp:// for ZMQ probes): one row per exporter (sFlow:
+// agent; ZMQ: probe), and the interface counters sFlow agents report.
 function exportersSection(c) {
   if (!c) return '';
   const sflow = c.kind === 'sflow';
+  const zmq = c.kind === 'zmq';
+  const unit = zmq ? 'Messages' : 'Datagrams';
   const lost = (e) => (e.lost_flows ? `${fmt.count(e.lost_flows)} flows` : '') + (e.lost_flows && e.lost_datagrams ? ', ' : '') +
     (e.lost_datagrams ? `${fmt.count(e.lost_datagrams)} datagrams` : '') || '0';
   const exporters = html`<table class="data compact" id="if-exporters"><thead><tr>
-      <th>${sflow ? 'Agent' : 'Exporter'}</th><th>Versions</th><th>${sflow ? 'Sub-agents' : 'Domains'}</th>
-      <th class="num">Datagrams</th><th class="num">${sflow ? 'Samples' : 'Flows'}</th><th class="num">Packets</th><th class="num">Bytes</th>
+      <th>${sflow ? 'Agent' : zmq ? 'Probe' : 'Exporter'}</th><th>Versions</th><th>${sflow ? 'Sub-agents' : zmq ? 'Source ids' : 'Domains'}</th>
+      <th class="num">${unit}</th><th class="num">${sflow ? 'Samples' : 'Flows'}</th><th class="num">Packets</th><th class="num">Bytes</th>
       ${sflow ? html`<th class="num">Counter samples</th><th class="num">Skipped records</th>`
               : html`<th class="num">Templates</th><th class="num">Template errors</th><th class="num">Unknown template sets</th>`}
       <th class="num">Malformed</th><th class="num">Lost</th><th>Last seen</th></tr></thead><tbody>${
@@ -55,7 +57,7 @@ function exportersSection(c) {
       ${sflow ? html`<td class="num">${fmt.count(e.counter_samples)}</td><td class="num">${fmt.count(e.skipped_records)}</td>`
               : html`<td class="num">${fmt.count(e.templates)}</td><td class="num">${fmt.count(e.template_errors)}</td><td class="num">${fmt.count(e.unknown_template_sets)}</td>`}
       <td class="num" title="${e.last_error || ''}">${fmt.count(e.malformed_datagrams)}</td><td class="num">${lost(e)}</td><td>${fmt.datetime(e.last_seen)}</td></tr>`)
-  }</tbody></table>${c.exporters.length ? '' : html`<p class="dim small">No datagram received yet.</p>`}`;
+  }</tbody></table>${c.exporters.length ? '' : html`<p class="dim small">No ${zmq ? 'message' : 'datagram'} received yet.</p>`}`;
   const agentIfaces = !sflow ? '' : html`<h2>Agent interfaces</h2><table class="data compact" id="if-agent-interfaces"><thead><tr>
       <th>Agent</th><th class="num">ifIndex</th><th class="num">Speed</th><th>Status</th><th class="num">In</th><th class="num">Out</th>
       <th class="num">In errors / discards</th><th class="num">Out errors / discards</th><th>Last seen</th></tr></thead><tbody>${
@@ -63,10 +65,19 @@ function exportersSection(c) {
       <td>${i.oper_up ? 'up' : 'down'}${i.admin_up ? '' : ' (admin down)'}</td><td class="num">${fmt.bytes(i.in.octets)}</td><td class="num">${fmt.bytes(i.out.octets)}</td>
       <td class="num">${fmt.count(i.in.errors)} / ${fmt.count(i.in.discards)}</td><td class="num">${fmt.count(i.out.errors)} / ${fmt.count(i.out.discards)}</td><td>${fmt.datetime(i.last_seen)}</td></tr>`)
   }</tbody></table>`;
-  return html`<section class="card" id="if-collector"><h2>${sflow ? 'sFlow agents' : 'Flow exporters'} <span class="subtitle mono">${c.listen}</span></h2>
-    ${facts([['Datagrams', `${fmt.count(c.datagrams)} (${fmt.bytes(c.bytes)})`], ['Malformed datagrams', fmt.count(c.malformed_datagrams)],
-             ['Socket drops', fmt.count(c.socket_drops)], ['Receive buffer', fmt.bytes(c.receive_buffer_bytes)]])}
+  return html`<section class="card" id="if-collector"><h2>${sflow ? 'sFlow agents' : zmq ? 'ZMQ probes' : 'Flow exporters'} <span class="subtitle mono">${c.listen}</span></h2>
+    ${facts([[unit, `${fmt.count(c.datagrams)} (${fmt.bytes(c.bytes)})`], [`Malformed ${unit.toLowerCase()}`, fmt.count(c.malformed_datagrams)],
+             ...(zmq ? [] : [['Socket drops', fmt.count(c.socket_drops)], ['Receive buffer', fmt.bytes(c.receive_buffer_bytes)]])])}
     ${exporters}${agentIfaces}</section>`;
+}
+
+// ZMQ collection and flow export counters (-i tcp://..., --zmq-export, --netflow-export).
+function flowIoSection(i) {
+  const groups = [['zmq_collector', 'ZMQ collector'], ['zmq_export', 'ZMQ export'], ['netflow_export', 'NetFlow/IPFIX export']]
+    .filter(([k]) => i[k]);
+  if (!groups.length) return '';
+  return html`<div class="grid3">${groups.map(([k, title]) => html`<section class="card" id="if-${k}"><h2>${title}</h2>${
+    counterTable(i[k], `if-${k}-counters`, 'Nothing yet.')}</section>`)}</div>`;
 }
 
 export async function mount(ctx) {
@@ -124,6 +135,6 @@ export async function mount(ctx) {
         <section class="card"><h2>Flow table</h2>${tableCounters(i.flows)}</section>
         <section class="card"><h2>Host table</h2>${tableCounters(i.hosts)}</section>
       </div>
-      ${exportersSection(i.collector)}`);
+      ${exportersSection(i.collector)}${flowIoSection(i)}`);
   });
 }

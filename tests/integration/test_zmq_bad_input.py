@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""A ZMQ collector netlens against bad messages from a real ZeroMQ publisher (libzmq, in
+netlens-zmq-send): malformed JSON, unknown header sizes and versions, bad zlib, TLV, huge
+payloads and a zlib bomb are each counted under their own name and skipped; the good messages
+among them are all collected; netlens keeps running and stops cleanly."""
+import json
+import os
+import struct
+import zlib
+
+import nltest as T
+
+NEVER = "1000000000"
+
+
+def header_v1(msg_id, version=2, topic=b"flow"):
+    return topic.ljust(16, b"\0") + bytes([version, 0]) + b"\0\0" + struct.pack(">I", msg_id)
+
+
+def header_v3(msg_id, flags, uncompressed=0):
+    return b"flow".ljust(16, b"\0") + bytes([4, flags]) + b"\0\0" + struct.pack("<II", uncompressed, 0) + \
+        struct.pack(">I", msg_id) + struct.pack("<I", 0)
+
+
+def flow(i, nbytes):
+    return {"8": f"10.9.0.{i}", "12": "198.51.100.1", "7": 40000 + i, "11": 443, "4": 6, "1": nbytes, "2": 2,
+            "23": 2 * nbytes, "24": 3, "22": 1700000000, "21": 1700000001}
+
+
+def body(args, tmp):
+    sender = os.path.join(os.path.dirname(args.netlens), "netlens-zmq-send")
+    if not os.access(sender, os.X_OK):
+        raise T.Skip(f"{sender} is not built")
+    ids = iter(range(1, 100))  # message ids in sending order: no gap may be reported
+    first = header_v1(next(ids)) + b"\xff\xfe\xfd" + json.dumps([flow(1, 100), flow(2, 200), flow(3, 300)]).encode()
+    bad = [
+        ("bad_json", header_v1(next(ids)) + b"\xff\xfe\xfd" + b'[{"8":"10.9.9.9","12":'),
+        ("bad_json", header_v1(next(ids)) + b"\xff\xfe\xfd" + b'{"8":"10.9.9.9"} and more'),
+        ("bad_header", b"flow..." + b"\xff\xfe\xfd" + json.dumps(flow(9, 9)).encode()),
+        ("bad_header", header_v1(0, version=9) + b"\xff\xfe\xfd" + json.dumps(flow(9, 9)).encode()),
+        ("bad_header", b"flow-a-lone-frame"),
+        ("bad_compression", header_v1(next(ids)) + b"\xff\xfe\xfd" + b"\0not a zlib stream"),
+        ("unsupported", header_v1(next(ids), version=3) + b"\xff\xfe\xfd" + b"\x01\x02\x03"),
+        ("too_large", header_v1(next(ids)) + b"\xff\xfe\xfd" + b"[" + b" " * (9 << 20) + b"]"),
+        ("too_large", header_v3(next(ids), 0x04) + b"\xff\xfe\xfd" + zlib.compress(b"[" + b" " * (40 << 20) + b"]", 9)),
+    ]
+    good = [
+        first,
+        header_v1(next(ids)) + b"\xff\xfe\xfd" + b"\0" + zlib.compress(json.dumps([flow(4, 400), flow(5, 500)]).encode()),
+        header_v3(next(ids), 0) + b"\xff\xfe\xfd" + json.dumps(flow(6, 600)).encode(),
+    ]
+    files = []
+    for i, m in enumerate([good[0]] + [m for _, m in bad] + good[1:]):
+        path = os.path.join(tmp, f"msg{i:02d}")
+        with open(path, "wb") as fh:
+            fh.write(m)
+        files.append(path)
+
+    port, http_port = T.free_port(), T.free_port()
+    out = os.path.join(tmp, "collector.json")
+    proc = T.start([args.netlens, "-i", f"tcp://127.0.0.1:{port}c", "-w", f"127.0.0.1:{http_port}", "--disable-login",
+                    "-d", os.path.join(tmp, "data"), "--flow-idle-timeout", NEVER, "--remote-host-idle-timeout", NEVER,
+                    "--local-host-idle-timeout", NEVER, "--dump-json", out, "--status-interval", "0"])
+    try:
+        T.wait_running(proc)
+        p = T.run([sender, f"tcp://127.0.0.1:{port}", *files], timeout=60)
+        T.check_eq(p.returncode, 0, f"the publisher delivered its {len(files)} messages ({p.stderr.strip()})")
+
+        def counters():
+            doc, _ = T.http("GET", f"http://127.0.0.1:{http_port}/api/v1/interfaces/0")
+            c = doc.get("interface", doc).get("zmq_collector", {})
+            return c if c.get("messages") == len(good) and c.get("too_large") == 2 else None
+        c = T.wait_for("the collector has seen every message", counters)
+        expected = {"messages": 3, "flows": 6, "bad_json": 2, "bad_header": 3, "bad_compression": 1, "unsupported": 1,
+                    "too_large": 2, "other_topics": 0, "lost_messages": 0}
+        T.check_eq({k: c[k] for k in expected}, expected, "each bad message counted under its kind")
+        ex, _ = T.http("GET", f"http://127.0.0.1:{http_port}/api/v1/interfaces/0/exporters")
+        probes = ex["collector"]["exporters"]
+        T.check_eq([(p["address"], p["datagrams"], p["flows"], p["malformed_datagrams"]) for p in probes],
+                   [("127.0.0.1", len(files), 6, len(bad))], "the probe's own statistics (GET .../exporters)")
+        T.check(proc.poll() is None, "netlens is still running")
+        rc, _, _, err = T.stop(proc)
+        T.check_eq(rc, 0, "netlens stops cleanly")
+        T.check("AddressSanitizer" not in err and "runtime error" not in err, "no sanitizer report", err[-300:])
+    finally:
+        T.kill_quietly(proc)
+    doc = T.load_dump(out)
+    got = sorted((f["client_ip"], f["cli2srv_bytes"], f["srv2cli_bytes"]) for f in doc["flows"])
+    T.check_eq(got, [(f"10.9.0.{i}", 100 * i, 200 * i) for i in range(1, 7)], "the good messages' flows, exactly")
+
+
+if __name__ == "__main__":
+    T.main(body, __doc__)
