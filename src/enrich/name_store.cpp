@@ -10,6 +10,7 @@ namespace {
 const std::string kAlias = "netlens:alias:";
 const std::string kDns = "netlens:dns:";
 const std::string kHost = "netlens:host:";
+const std::string kPref = "netlens:pref:";
 
 std::string hostKey(const IpAddress& ip, uint16_t vlan) { return ip.toString() + "@" + std::to_string(vlan); }
 
@@ -53,6 +54,14 @@ std::optional<HostState> HostState::decode(const std::string& text) {
   s.flows_as_server = v[6];
   return s;
 }
+
+std::vector<std::pair<std::string, std::string>> NameStore::loadPreferences() {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (auto& [key, value] : kv_->scan(kPref)) out.emplace_back(key.substr(kPref.size()), std::move(value));
+  return out;
+}
+bool NameStore::setPreference(const std::string& key, const std::string& json) { return kv_->set(kPref + key, json); }
+bool NameStore::removePreference(const std::string& key) { return kv_->remove(kPref + key); }
 
 AliasMap NameStore::loadAliases() {
   AliasMap m;

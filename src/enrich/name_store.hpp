@@ -5,6 +5,7 @@
 //   netlens:alias:<ip>@<vlan>            -> alias
 //   netlens:dns:<ip>                     -> "<expires_unix>|<name>" (expires with the answer)
 //   netlens:host:<interface>:<ip>@<vlan> -> saved host state (see HostState)
+//   netlens:pref:<key>                   -> a preference's JSON value (Redis only: see WebAuth)
 // Thread-safe; may block briefly (never used on a packet thread).
 #include <cstdint>
 #include <memory>
@@ -46,6 +47,11 @@ class NameStore {
   void saveHost(const std::string& iface, const IpAddress& ip, uint16_t vlan, const HostState& s, int64_t ttl_s);
   // Takes the saved state (it is removed: a host comes back once).
   std::optional<HostState> takeHost(const std::string& iface, const IpAddress& ip, uint16_t vlan);
+
+  // Preferences (key -> JSON text), mirrored here when the store is shared (Redis).
+  std::vector<std::pair<std::string, std::string>> loadPreferences();
+  bool setPreference(const std::string& key, const std::string& json);
+  bool removePreference(const std::string& key);
 
   store::KvStatus status() { return kv_->status(); }
 

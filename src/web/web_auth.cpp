@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "core/json_writer.hpp"
+#include "enrich/name_store.hpp"
 #include "store/timeseries_config.hpp"
 
 namespace netlens::web {
@@ -185,6 +186,16 @@ WebAuth::WebAuth(const WebOptions& options) : disabled_(options.disable_login), 
     store_ = std::make_unique<UserStore>(dir);
   } catch (const std::exception& e) {
     throw std::runtime_error(std::string("users database: ") + e.what() + " (choose another directory with -d)");
+  }
+  // With Redis (-r), preferences are shared through it: what Redis holds wins at start, and
+  // every change is written to both (the local database keeps working when Redis is away).
+  if (options.name_store && options.name_store->status().backend == "redis") {
+    shared_prefs_ = options.name_store;
+    for (const auto& [key, text] : shared_prefs_->loadPreferences()) {
+      const auto v = nlohmann::json::parse(text, nullptr, false);
+      if (v.is_discarded() || !checkRuntimePreference(key, v).empty()) continue;
+      (void)store_->setPreference(key, text);
+    }
   }
 }
 
@@ -468,6 +479,7 @@ void WebAuth::routes(httplib::Server& s, bool https) {
     if (!adminOnly(res)) return;
     auto r = store_->removePreference(std::string(req.matches[1]));
     if (!r) return sendError(res, statusFor(r.error()), r.error().message);
+    if (shared_prefs_) shared_prefs_->removePreference(std::string(req.matches[1]));
     sendJson(res, 200, "{\"removed\":true}");
   });
   s.Put(R"(/api/v1/preferences/([A-Za-z0-9_.-]+))", [this, adminOnly](const httplib::Request& req, httplib::Response& res) {
@@ -478,6 +490,7 @@ void WebAuth::routes(httplib::Server& s, bool https) {
     if (std::string problem = checkRuntimePreference(key, value); !problem.empty()) return sendError(res, 400, problem);
     auto r = store_->setPreference(key, req.body);
     if (!r) return sendError(res, statusFor(r.error()), r.error().message);
+    if (shared_prefs_) shared_prefs_->setPreference(key, req.body);
     // Applied at once: the packet threads pick the settings up between packets.
     if (settings_) settings_->publish(storedSettings());
     sendJson(res, 200, "{\"saved\":true}");

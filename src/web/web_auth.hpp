@@ -46,6 +46,7 @@ class WebAuth {
   SessionManager sessions_;
   LoginRateLimiter limiter_;
   SettingsChannel* settings_;
+  enrich::NameStore* shared_prefs_ = nullptr;  // Redis: preferences shared through it
 };
 
 }  // namespace netlens::web

@@ -146,6 +146,28 @@ def body(args, tmp):
         nltest.stop(proc)
         silent.close()
 
+        # Preferences go through Redis too: set on one netlens, found by another (its own,
+        # fresh data directory) at start.
+        from test_auth import Client, wait_up
+        for i, data in enumerate(["prefs-a", "prefs-b"]):
+            port = free_port()
+            proc = nltest.start([args.netlens, "-q", "-i", pcap, "-w", f"127.0.0.1:{port}", "-d", os.path.join(tmp, data),
+                                 "-r", spec])
+            procs.append(proc)
+            wait_up(port)
+            admin = Client(port)
+            admin.login("admin", "admin")
+            admin.post("/api/v1/me/password", {"old": "admin", "new": "redis-pass-1"})
+            admin.cookie = admin.csrf = None
+            admin.login("admin", "redis-pass-1")
+            if i == 0:
+                admin.put("/api/v1/preferences/flow_idle_timeout", "77")
+                check_eq(redis.cli("get", "netlens:pref:flow_idle_timeout", db=db), "77", "Redis holds the preference")
+            else:
+                prefs = admin.call("GET", "/api/v1/preferences")
+                check_eq(prefs.get("flow_idle_timeout"), 77, "another netlens finds the preference in Redis")
+            nltest.stop(proc)
+
         # A local host purged on idle time and coming back gets its earlier traffic back.
         ret = os.path.join(tmp, "return.pcap")
         write_return_pcap(ret)

@@ -13,7 +13,7 @@ export async function mount(ctx) {
   const hostPath = `/interfaces/${ctx.iface}/hosts/${encodeURIComponent(ip)}${api.query({ vlan })}`;
   render(ctx.main, html`
     <nav class="crumbs"><a href="#/hosts">Hosts</a> › <span class="mono">${ip}</span></nav>
-    <h1><span class="mono" id="host-ip">${ip}</span> <span id="host-badge"></span>
+    <h1><span class="mono" id="host-ip">${ip}</span> <span class="subtitle" id="host-name"></span> <span id="host-badge"></span>
       <button type="button" class="button right" id="host-json" title="Download everything netlens knows about this host as JSON">Download JSON</button></h1>
     <div id="host-missing" hidden class="card notice"></div>
     <div id="host-body">
@@ -160,6 +160,7 @@ export async function mount(ctx) {
     const now = iface.snapshot_time;
     const total = h.sent.bytes + h.received.bytes;
     render($('#host-badge'), badge(h.local));
+    $('#host-name').textContent = h.alias || h.name || '';
     if ((h.alias || '') !== shownAlias) {
       shownAlias = h.alias || '';
       if (document.activeElement !== aliasForm.alias) aliasForm.alias.value = shownAlias;
