@@ -3,9 +3,7 @@ collector (nfcapd/nfdump), a UDP tee that hands one export to two collectors, th
 traffic of a capture per host pair (tshark), and netlens's API."""
 import collections
 import csv
-import gzip
 import io
-import json
 import os
 import select
 import shutil
@@ -14,8 +12,6 @@ import socket
 import subprocess
 import threading
 import time
-import urllib.error
-import urllib.request
 
 import nltest
 from nltest import Failure, Skip
@@ -219,17 +215,7 @@ class Api:
         self.base = f"http://127.0.0.1:{port}"
 
     def get(self, path, expect=200):
-        req = urllib.request.Request(self.base + path)
-        try:
-            with urllib.request.urlopen(req, timeout=10) as r:
-                status, body, hdrs = r.status, r.read(), r.headers
-        except urllib.error.HTTPError as e:
-            status, body, hdrs = e.code, e.read(), e.headers
-        if hdrs.get("Content-Encoding") == "gzip":
-            body = gzip.decompress(body)
-        if status != expect:
-            raise Failure(f"GET {path}: expected HTTP {expect}, got {status}: {body[:300]!r}")
-        return json.loads(body)
+        return nltest.http("GET", self.base + path, expect=expect)[0]
 
     def wait_up(self, timeout=15):
         deadline = time.monotonic() + timeout

@@ -7,12 +7,12 @@
 #include <stdexcept>
 #include <string>
 
-namespace netlens::web::testing {
+namespace netlens::testing {
 
 class TempDir {
  public:
   TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "netlens-web-test-XXXXXX").string();
+    std::string pattern = (std::filesystem::temp_directory_path() / "netlens-test-XXXXXX").string();
     if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
     path_ = pattern;
   }
@@ -23,9 +23,10 @@ class TempDir {
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
   const std::filesystem::path& path() const { return path_; }
+  std::string str() const { return path_.string(); }
 
  private:
   std::filesystem::path path_;
 };
 
-}  // namespace netlens::web::testing
+}  // namespace netlens::testing
