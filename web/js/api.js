@@ -127,8 +127,14 @@ export async function session() {
 }
 
 export async function logout() {
+  // From now on the page's own refreshes get 401s: they must not race the logout's navigation
+  // to the "logged out" page with a redirect to the login page.
+  redirecting = true;
   try {
     await post('/logout', {}, { noAuthRedirect: true });
+  } catch (e) {
+    redirecting = false;  // still logged in (the caller says why)
+    throw e;
   } finally {
     setCsrfToken('');
   }
