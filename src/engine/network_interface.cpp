@@ -203,11 +203,7 @@ constexpr Micros kRecordMaxAge = 3600 * kMicrosPerSecond;
 constexpr Micros kRecordMaxDuration = 86400 * kMicrosPerSecond;
 }  // namespace
 
-void NetworkInterface::processFlowRecord(const FlowRecord& r) {
-  bool src_is_a = true;
-  const FlowKey key = FlowKey::make(r.vlan, r.l4_proto, r.src_ip, r.src_port, r.dst_ip, r.dst_port, src_is_a);
-  processFlowRecord(r, key, key.hash(), src_is_a);
-}
+void NetworkInterface::processFlowRecord(const FlowRecord& r) { processFlowRecords({&r, 1}); }
 
 void NetworkInterface::processFlowRecords(std::span<const FlowRecord> records) {
   // A collector's batch: flows are looked up in random order in a large index, so each lookup

@@ -12,9 +12,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort, apiJson } from './ui_common.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../..');
@@ -32,19 +32,7 @@ const WAIT = 10000;
 let proc, base, context, profile, hasLogin, dataDir;
 const errors = [];   // JS errors of every page: [where, message]
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-  });
-}
-
-async function api(p) {
-  const r = await fetch(base + '/api/v1' + p);
-  assert.equal(r.status, 200, `GET /api/v1${p}: HTTP ${r.status}`);
-  return r.json();
-}
+const api = (p) => apiJson(base, p);
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 

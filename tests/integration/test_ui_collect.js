@@ -11,9 +11,9 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import dgram from 'node:dgram';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort, apiJson } from './ui_common.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../..');
@@ -29,25 +29,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 let proc, base, browser, dataDir, netflowPort, sflowPort;
 
-function freePort(udp) {
-  return new Promise((resolve, reject) => {
-    if (udp) {
-      const s = dgram.createSocket('udp4');
-      s.once('error', reject);
-      s.bind(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-      return;
-    }
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-  });
-}
-
-async function api(p) {
-  const r = await fetch(base + '/api/v1' + p);
-  assert.equal(r.status, 200, `GET /api/v1${p}: HTTP ${r.status}`);
-  return r.json();
-}
+const api = (p) => apiJson(base, p);
 
 // ---- datagrams -------------------------------------------------------------------------------
 const u16 = (v) => { const b = Buffer.alloc(2); b.writeUInt16BE(v); return b; };

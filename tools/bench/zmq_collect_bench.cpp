@@ -134,7 +134,7 @@ int main(int argc, char** argv) {
     for (const Message& m : msgs) {
       batch.clear();
       got += d.decode(m.header.data(), m.header.size(), m.payload.data(), m.payload.size(), batch);
-      for (const FlowRecord& r : batch) iface.processFlowRecord(r);
+      iface.processFlowRecords(batch);  // as the packet loop does
     }
     cpu = threadCpuSeconds() - c0;
     seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -164,7 +164,7 @@ int main(int argc, char** argv) {
     while (src.stats().flows - warm < flows) {
       const ReadResult r = src.next(pkt);
       if (r == ReadResult::Records)
-        for (const FlowRecord& rec : src.records()) iface.processFlowRecord(rec);
+        iface.processFlowRecords(src.records());
       else if (std::chrono::steady_clock::now() - t0 > std::chrono::seconds(60)) break;
     }
     cpu = threadCpuSeconds() - c0;
