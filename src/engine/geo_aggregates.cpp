@@ -93,12 +93,62 @@ void GeoAggregates::traffic(const HostGeo& g, const TrafficCounter& sent, const 
 }
 
 void GeoAggregates::appTraffic(const HostGeo* client, const HostGeo* server, uint16_t app, const TrafficCounter& t) {
+  GeoAppTable::Credit credits[4];
+  size_t n = 0;
   const uint32_t ca = client ? client->as_entity : kNoGeoEntity, sa = server ? server->as_entity : kNoGeoEntity;
-  if (ca != kNoGeoEntity) asns_[ca].totals.app(app).add(t);
-  if (sa != kNoGeoEntity && sa != ca) asns_[sa].totals.app(app).add(t);
+  if (ca != kNoGeoEntity) credits[n++] = {GeoKind::As, ca};
+  if (sa != kNoGeoEntity && sa != ca) credits[n++] = {GeoKind::As, sa};
   const uint16_t cc = client ? client->country_entity : kNoCountryEntity, sc = server ? server->country_entity : kNoCountryEntity;
-  if (cc != kNoCountryEntity) countries_[cc].totals.app(app).add(t);
-  if (sc != kNoCountryEntity && sc != cc) countries_[sc].totals.app(app).add(t);
+  if (cc != kNoCountryEntity) credits[n++] = {GeoKind::Country, cc};
+  if (sc != kNoCountryEntity && sc != cc) credits[n++] = {GeoKind::Country, sc};
+  apps_.add(credits, n, app, t);
+}
+
+// ---- GeoAppTable ----------------------------------------------------------------------------
+
+void GeoAppTable::add(const Credit* credits, size_t n, uint16_t app, const TrafficCounter& t) {
+  if (n == 0) return;
+  if ((used_ + n) * 2 > slots_.size()) grow();
+  // The first slot of every key asked for before any is read: their misses overlap.
+  for (size_t i = 0; i < n; ++i) __builtin_prefetch(&slots_[slotOf(keyOf(credits[i].kind, credits[i].entity, app))]);
+  for (size_t i = 0; i < n; ++i) counter(uint64_t(credits[i].kind) << 32 | credits[i].entity, app).add(t);
+}
+
+TrafficCounter& GeoAppTable::counter(uint64_t entity_key, uint16_t app) {
+  const auto kind = GeoKind(entity_key >> 32);
+  const auto entity = uint32_t(entity_key);
+  const uint64_t key = keyOf(kind, entity, app);
+  const size_t mask = slots_.size() - 1;
+  size_t i = slotOf(key);
+  while (slots_[i].key != key) {
+    if (slots_[i].key == kEmpty) {
+      auto& heads = heads_[size_t(kind)];
+      if (entity >= heads.size()) heads.resize(std::max<size_t>(size_t(entity) + 1, heads.size() * 2), kEnd);
+      slots_[i].key = key;
+      slots_[i].next = heads[entity];
+      heads[entity] = uint32_t(i);
+      ++used_;
+      break;
+    }
+    i = (i + 1) & mask;
+  }
+  return slots_[i].traffic;
+}
+
+void GeoAppTable::grow() {
+  std::vector<Slot> old;
+  old.swap(slots_);
+  slots_.assign(old.size() * 2, Slot{});
+  used_ = 0;
+  for (auto& h : heads_) h.assign(h.size(), kEnd);
+  for (const Slot& s : old)
+    if (s.key != kEmpty) counter(s.key >> 16, uint16_t(s.key)) = s.traffic;
+}
+
+std::vector<std::pair<uint16_t, TrafficCounter>> GeoAppTable::list(GeoKind kind, uint32_t entity) const {
+  std::vector<std::pair<uint16_t, TrafficCounter>> out;
+  forEach(kind, entity, [&](uint16_t app, const TrafficCounter& t) { out.emplace_back(app, t); });
+  return out;
 }
 
 }  // namespace netlens

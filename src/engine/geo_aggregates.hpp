@@ -7,6 +7,7 @@
 #include <array>
 #include <utility>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <unordered_map>
 #include <vector>
@@ -37,33 +38,67 @@ struct GeoEntityTotals {
   TrafficCounter received;  // by its hosts
   Micros first_seen = 0;
   Micros last_seen = 0;
-  std::vector<std::pair<uint16_t, TrafficCounter>> apps;  // flows' traffic by application
-  std::vector<uint16_t> app_slot;  // application id -> position in apps + 1, once apps is long
-
-  // Found on every roll-up of a flow: a short list is scanned, a long one (a big country or
-  // AS sees hundreds of applications) indexed.
-  TrafficCounter& app(uint16_t id) {
-    if (app_slot.empty()) {
-      for (auto& [k, v] : apps)
-        if (k == id) return v;
-    } else if (id < app_slot.size() && app_slot[id]) {
-      return apps[app_slot[id] - 1].second;
-    }
-    apps.emplace_back(id, TrafficCounter{});
-    if (apps.size() > kAppScan) {
-      if (app_slot.size() <= id) app_slot.resize(std::max<size_t>(size_t(id) + 1, 512), 0);
-      if (apps.size() == kAppScan + 1)
-        for (size_t i = 0; i < apps.size(); ++i) {
-          if (app_slot.size() <= apps[i].first) app_slot.resize(size_t(apps[i].first) + 1, 0);
-          app_slot[apps[i].first] = uint16_t(i + 1);
-        }
-      else
-        app_slot[id] = uint16_t(apps.size());
-    }
-    return apps.back().second;
-  }
-  static constexpr size_t kAppScan = 8;
   uint64_t bytes() const { return sent.bytes + received.bytes; }
+};
+
+enum class GeoKind : uint8_t { As = 0, Country = 1 };
+
+// The applications' traffic of every AS and country entity, in one open-addressing table: a
+// decided flow's roll-up credits up to four (entity, application) counters, and each is found
+// in one probe (one likely cache miss; the four are asked for together so that they overlap)
+// instead of through each entity's own list. The entries of one entity are chained for its
+// listing, which is rare (an API answer).
+class GeoAppTable {
+ public:
+  struct Credit {
+    GeoKind kind;
+    uint32_t entity;
+  };
+  GeoAppTable() { slots_.resize(kInitialSlots); }
+  // Adds `t` to the application of each entity (at most four, all different).
+  void add(const Credit* credits, size_t n, uint16_t app, const TrafficCounter& t);
+  // f(app, traffic) for each application of the entity, in no particular order.
+  template <typename F>
+  void forEach(GeoKind kind, uint32_t entity, F&& f) const {
+    const auto& heads = heads_[size_t(kind)];
+    if (entity >= heads.size()) return;
+    for (uint32_t i = heads[entity]; i != kEnd; i = slots_[i].next) f(uint16_t(slots_[i].key), slots_[i].traffic);
+  }
+  std::vector<std::pair<uint16_t, TrafficCounter>> list(GeoKind kind, uint32_t entity) const;
+  // Application ids renumbered (nDPI reload): entries of ids that become one are merged.
+  template <typename Remap>
+  void remapApps(Remap to) {
+    std::vector<Slot> old;
+    old.swap(slots_);
+    slots_.assign(old.size(), Slot{});
+    used_ = 0;
+    for (auto& h : heads_) h.assign(h.size(), kEnd);
+    for (const Slot& s : old)
+      if (s.key != kEmpty) counter(s.key >> 16, to(uint16_t(s.key))).add(s.traffic);
+  }
+  size_t size() const { return used_; }
+
+ private:
+  static constexpr uint64_t kEmpty = UINT64_MAX;
+  static constexpr uint32_t kEnd = UINT32_MAX;
+  static constexpr size_t kInitialSlots = 1024;
+  struct Slot {
+    uint64_t key = kEmpty;  // kind << 48 | entity << 16 | app
+    TrafficCounter traffic;
+    uint32_t next = kEnd;   // the entity's next entry
+  };
+  static uint64_t keyOf(GeoKind kind, uint32_t entity, uint16_t app) {
+    return uint64_t(kind) << 48 | uint64_t(entity) << 16 | app;
+  }
+  size_t slotOf(uint64_t key) const {
+    return size_t((key * 0x9E3779B97F4A7C15ULL) >> 32) & (slots_.size() - 1);
+  }
+  // The counter of (kind << 32 | entity, app), created when new.
+  TrafficCounter& counter(uint64_t entity_key, uint16_t app);
+  void grow();
+  std::vector<Slot> slots_;  // a power of two, at most half full
+  size_t used_ = 0;
+  std::array<std::vector<uint32_t>, 2> heads_;  // by kind, entity: its first entry
 };
 
 struct AsStats {
@@ -123,23 +158,30 @@ class GeoAggregates {
   void appTraffic(const HostGeo* client, const HostGeo* server, uint16_t app, const TrafficCounter& t);
   template <typename Remap>
   void remapApps(Remap to) {
-    auto remap = [&](GeoEntityTotals& t) {
-      std::vector<std::pair<uint16_t, TrafficCounter>> old;
-      old.swap(t.apps);
-      t.app_slot.clear();
-      for (auto& [id, c] : old) t.app(to(id)).add(c);
-    };
-    for (AsStats& a : asns_) remap(a.totals);
-    for (CountryStats& c : countries_) remap(c.totals);
+    apps_.remapApps(to);
   }
 
   // ---- queries (packet thread) ----
   const std::vector<AsStats>& asns() const { return asns_; }
   const std::vector<CountryStats>& countries() const { return countries_; }
   const GeoLookupStats& lookupStats() const { return stats_; }
+  // An entity's applications (traffic of its decided flows), in no particular order.
+  // An entity that is not one of this object's (a copy) has none.
+  std::vector<std::pair<uint16_t, TrafficCounter>> apps(const AsStats& a) const {
+    return apps_.list(GeoKind::As, indexIn(asns_, a));
+  }
+  std::vector<std::pair<uint16_t, TrafficCounter>> apps(const CountryStats& c) const {
+    return apps_.list(GeoKind::Country, indexIn(countries_, c));
+  }
   bool enabled() const { return enabled_; }
 
  private:
+  template <typename T>
+  static uint32_t indexIn(const std::vector<T>& v, const T& e) {
+    const std::less<const T*> before;
+    if (v.empty() || before(&e, v.data()) || !before(&e, v.data() + v.size())) return UINT32_MAX;
+    return uint32_t(&e - v.data());
+  }
   static constexpr size_t kBatch = 64;
   void lookupBatch(size_t n, Micros now);
   void assign(HostGeo& g, const GeoText& country_name, Micros now);
@@ -158,6 +200,7 @@ class GeoAggregates {
   std::unordered_map<uint32_t, uint32_t> as_index_;  // the others
   std::vector<CountryStats> countries_;
   std::array<uint16_t, 26 * 26> country_index_;  // by the code's two letters
+  GeoAppTable apps_;
 };
 
 }  // namespace netlens

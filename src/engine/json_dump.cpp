@@ -55,9 +55,9 @@ void JsonDump::finish(const NetworkInterface& iface) {
     buf_ += ',';
     JsonWriter w(buf_);
     w.key("asns").beginArray();
-    for (const AsStats& a : iface.geo().asns()) writeAsJson(w, a, summary);
+    for (const AsStats& a : iface.geo().asns()) writeAsJson(w, a, iface.geo(), summary);
     w.endArray().key("countries").beginArray();
-    for (const CountryStats& c : iface.geo().countries()) writeCountryJson(w, c, summary);
+    for (const CountryStats& c : iface.geo().countries()) writeCountryJson(w, c, iface.geo(), summary);
     w.endArray();
   }
   buf_ += ",\"hosts\":[";

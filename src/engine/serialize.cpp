@@ -91,13 +91,13 @@ void writeHostGeoJson(JsonWriter& w, const GeoInfo& g, const InterfaceSummary& i
 
 namespace {
 
-void writeGeoTotals(JsonWriter& w, const GeoEntityTotals& t, const InterfaceSummary& iface) {
+void writeGeoTotals(JsonWriter& w, const GeoEntityTotals& t, std::vector<std::pair<uint16_t, TrafficCounter>> apps,
+                    const InterfaceSummary& iface) {
   w.field("hosts", t.hosts).field("hosts_seen", t.hosts_seen).field("flows", t.flows);
   writeTraffic(w, "sent", t.sent);
   writeTraffic(w, "received", t.received);
   w.field("bytes", t.bytes());
   w.key("first_seen").fixed6(t.first_seen).key("last_seen").fixed6(t.last_seen);
-  std::vector<std::pair<uint16_t, TrafficCounter>> apps = t.apps;
   std::sort(apps.begin(), apps.end(), [](const auto& a, const auto& b) { return a.second.bytes > b.second.bytes; });
   w.key("applications").beginArray();
   for (const auto& [id, c] : apps)
@@ -107,19 +107,19 @@ void writeGeoTotals(JsonWriter& w, const GeoEntityTotals& t, const InterfaceSumm
 
 }  // namespace
 
-void writeAsJson(JsonWriter& w, const AsStats& a, const InterfaceSummary& iface) {
+void writeAsJson(JsonWriter& w, const AsStats& a, const GeoAggregates& geo, const InterfaceSummary& iface) {
   w.beginObject().field("asn", a.asn);
   const GeoDatabases* db = iface.enrich ? iface.enrich->geo.get() : nullptr;
   w.field("name", db ? db->text(a.name) : std::string_view());
-  writeGeoTotals(w, a.totals, iface);
+  writeGeoTotals(w, a.totals, geo.apps(a), iface);
   w.endObject();
 }
 
-void writeCountryJson(JsonWriter& w, const CountryStats& c, const InterfaceSummary& iface) {
+void writeCountryJson(JsonWriter& w, const CountryStats& c, const GeoAggregates& geo, const InterfaceSummary& iface) {
   w.beginObject().field("country", std::string_view(c.code, 2));
   const GeoDatabases* db = iface.enrich ? iface.enrich->geo.get() : nullptr;
   if (db && !c.name.empty()) w.field("name", db->text(c.name));
-  writeGeoTotals(w, c.totals, iface);
+  writeGeoTotals(w, c.totals, geo.apps(c), iface);
   w.endObject();
 }
 

@@ -21,7 +21,8 @@ void writeCollectorJson(JsonWriter& w, const CollectorStats& c);
 double geoDegrees(float v);
 // Geolocation fields of a host (country, city, latitude, longitude, asn, as_name), inline.
 void writeHostGeoJson(JsonWriter& w, const GeoInfo& g, const InterfaceSummary& iface);
-void writeAsJson(JsonWriter& w, const AsStats& a, const InterfaceSummary& iface);
-void writeCountryJson(JsonWriter& w, const CountryStats& c, const InterfaceSummary& iface);
+// An entity's applications come from `geo` (none when the entity is a copy: a limited view).
+void writeAsJson(JsonWriter& w, const AsStats& a, const GeoAggregates& geo, const InterfaceSummary& iface);
+void writeCountryJson(JsonWriter& w, const CountryStats& c, const GeoAggregates& geo, const InterfaceSummary& iface);
 
 }  // namespace netlens

@@ -24,10 +24,11 @@ struct GeoDatabases::File {
   uint32_t ipv4_start = 0;    // node (or terminal record) after ::/96 in an IPv6 tree
   uint16_t ipv4_start_depth = 0;
   bool v6_tree = false;
-  // Where the walk of every IPv4 /20 stands after its first 20 bits (node, or terminal record,
-  // and the bits consumed): the upper levels of the tree are not walked again for each lookup.
-  std::vector<uint32_t> v4_jump_node;
-  std::vector<uint8_t> v4_jump_depth;
+  // Where the walk of every IPv4 /20 stands after its first 20 bits: the node at depth 20, or
+  // the terminal record reached on the way (a network of /20 or larger, so its depth does not
+  // matter). The upper levels of the tree are not walked again for each lookup; one 4-byte
+  // entry per /20, so the start of a walk is one memory access.
+  std::vector<uint32_t> v4_jump;
   uint32_t record(uint32_t node, int bit) const {
     const uint8_t* p = tree + size_t(node) * node_bytes;
     switch (record_bits) {
@@ -51,7 +52,7 @@ struct GeoDatabases::File {
 namespace {
 
 constexpr size_t kMaxFiles = 32;
-constexpr unsigned kJumpBits = 20;  // 4 MB + 1 MB per file
+constexpr unsigned kJumpBits = 20;  // 4 MB per file
 
 GeoText textOf(const MMDB_s& mmdb, const MMDB_entry_data_s& d, uint8_t db) {
   GeoText t;
@@ -143,9 +144,7 @@ namespace {
 
 void fillJump(GeoDatabases::File& f, uint32_t prefix, unsigned depth, uint32_t node) {
   if (node >= f.node_count || depth == kJumpBits) {
-    const uint32_t first = prefix << (kJumpBits - depth), count = uint32_t(1) << (kJumpBits - depth);
-    std::fill_n(f.v4_jump_node.begin() + first, count, node);
-    std::fill_n(f.v4_jump_depth.begin() + first, count, uint8_t(depth));
+    std::fill_n(f.v4_jump.begin() + (prefix << (kJumpBits - depth)), uint32_t(1) << (kJumpBits - depth), node);
     return;
   }
   fillJump(f, prefix << 1, depth + 1, f.record(node, 0));
@@ -156,8 +155,7 @@ void fillJump(GeoDatabases::File& f, uint32_t prefix, unsigned depth, uint32_t n
 
 void GeoDatabases::buildIpv4Jump(File& f) {
   if (f.v6_tree && f.ipv4_start >= f.node_count) return;  // no IPv4 data: every walk ends at once
-  f.v4_jump_node.assign(size_t(1) << kJumpBits, 0);
-  f.v4_jump_depth.assign(size_t(1) << kJumpBits, 0);
+  f.v4_jump.assign(size_t(1) << kJumpBits, 0);
   fillJump(f, 0, 0, f.v6_tree ? f.ipv4_start : 0);
 }
 
@@ -293,6 +291,14 @@ void GeoDatabases::lookupBatch(const IpAddress* ips, size_t n, GeoInfo* out, Geo
   walks.clear();
   todo.clear();
   const size_t nf = files_.size();
+  // The first access of each walk (its /20 entry in a 4 MB table) is a likely cache miss too:
+  // asked for all addresses first, so that these misses overlap as well.
+  for (size_t j = 0; j < n && nf > 0; ++j) {
+    if (!ips[j].isV4()) continue;
+    const uint32_t top = ips[j].v4HostOrder() >> (32 - kJumpBits);
+    for (size_t i = 0; i < nf; ++i)
+      if (!files_[i]->v4_jump.empty()) __builtin_prefetch(&files_[i]->v4_jump[top]);
+  }
   for (size_t j = 0; j < n; ++j) {
     out[j] = GeoInfo{};
     names[j] = GeoText{};
@@ -314,12 +320,11 @@ void GeoDatabases::lookupBatch(const IpAddress* ips, size_t n, GeoInfo* out, Geo
       if (ip.isV6() && !f.v6_tree) {
         w.done = true;
         w.record = f.node_count;  // nothing for IPv6 in an IPv4 file
-      } else if (ip.isV4() && f.v4_jump_node.empty()) {
+      } else if (ip.isV4() && f.v4_jump.empty()) {
         w.node = f.ipv4_start;
       } else if (ip.isV4()) {
-        const uint32_t top = ip.v4HostOrder() >> (32 - kJumpBits);
-        w.node = f.v4_jump_node[top];
-        w.depth = f.v4_jump_depth[top];
+        w.node = f.v4_jump[ip.v4HostOrder() >> (32 - kJumpBits)];
+        w.depth = kJumpBits;  // or fewer, for a terminal record: still a network of /20 or more
       }
       if (!w.done && w.node >= f.node_count) {
         w.done = true;

@@ -105,7 +105,7 @@ ApiResult apiAsns(const QueryView& s, const Params& p, const Visibility& v) {
     // Sorted by name: the AS's organisation; searched by number or organisation.
     return entityList(p, v.address ? limited : all, "asns",
                       [&](const AsStats& a) { return asKey(a, db); },
-                      [&](JsonWriter& w, const AsStats& a) { writeAsJson(w, a, s.summary); });
+                      [&](JsonWriter& w, const AsStats& a) { writeAsJson(w, a, s.live->geo(), s.summary); });
   });
 }
 
@@ -124,7 +124,7 @@ ApiResult apiAsn(const QueryView& s, const std::string& text, const Visibility& 
     if (a.asn != asn) continue;
     ApiResult r;
     JsonWriter w(r.body);
-    writeAsJson(w, a, s.summary);
+    writeAsJson(w, a, s.live->geo(), s.summary);
     return r;
   }
   return apiError(404, "no host of AS" + std::to_string(asn) + " seen on this interface");
@@ -139,7 +139,7 @@ ApiResult apiCountries(const QueryView& s, const Params& p, const Visibility& v)
     const GeoDatabases* db = s.summary.enrich ? s.summary.enrich->geo.get() : nullptr;
     return entityList(p, v.address ? limited : all, "countries",
                       [&](const CountryStats& c) { return countryKey(c, db); },
-                      [&](JsonWriter& w, const CountryStats& c) { writeCountryJson(w, c, s.summary); });
+                      [&](JsonWriter& w, const CountryStats& c) { writeCountryJson(w, c, s.live->geo(), s.summary); });
   });
 }
 
@@ -155,7 +155,7 @@ ApiResult apiCountry(const QueryView& s, const std::string& code, const Visibili
     if (c.code[0] != c0 || c.code[1] != c1) continue;
     ApiResult r;
     JsonWriter w(r.body);
-    writeCountryJson(w, c, s.summary);
+    writeCountryJson(w, c, s.live->geo(), s.summary);
     return r;
   }
   return apiError(404, "no host of country " + std::string{c0, c1} + " seen on this interface");
