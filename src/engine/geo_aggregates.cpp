@@ -7,18 +7,15 @@ GeoAggregates::GeoAggregates(std::shared_ptr<const Enrichment> enrich) : enrich_
   enabled_ = enrich_ && enrich_->geo && !enrich_->geo->empty();
   country_index_.fill(kNoCountryEntity);
   if (enabled_) {
-    cache_.records.reserve(cache_.max_records);
-    cache_.prefixes.reserve(cache_.max_prefixes);
     as_direct_.assign(size_t(1) << 19, 0);
   }
 }
 
 void GeoAggregates::lookupBatch(size_t n, Micros now) {
   if (n == 0) return;
-  const uint64_t hits_before = cache_.hits, prefix_hits_before = cache_.prefix_hits;
+  const uint64_t prefix_hits_before = cache_.prefix_hits;
   enrich_->geo->lookupBatch(batch_ip_.data(), n, batch_info_.data(), batch_names_.data(), &cache_);
   stats_.lookups += n;
-  stats_.cache_hits += cache_.hits - hits_before;
   stats_.prefix_hits += cache_.prefix_hits - prefix_hits_before;
   for (size_t k = 0; k < n; ++k) {
     batch_geo_[k]->info = batch_info_[k];

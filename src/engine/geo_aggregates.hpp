@@ -117,7 +117,6 @@ struct GeoLookupStats {
   uint64_t lookups = 0;
   uint64_t located = 0;     // a country or coordinates
   uint64_t with_asn = 0;
-  uint64_t cache_hits = 0;  // records decoded before
   uint64_t prefix_hits = 0; // answered for the whole /24 (/48) by an earlier lookup
 };
 
@@ -193,7 +192,7 @@ class GeoAggregates {
   std::array<IpAddress, kBatch> batch_ip_{};
   std::array<GeoInfo, kBatch> batch_info_{};
   std::array<GeoText, kBatch> batch_names_{};
-  GeoRecordCache cache_;
+  GeoPrefixCache cache_;
   GeoLookupStats stats_;
   std::vector<AsStats> asns_;
   std::vector<uint32_t> as_direct_;  // AS numbers below 2^19 (most): entity + 1

@@ -1,5 +1,7 @@
 #include "enrich/geoip.hpp"
 
+#include "enrich/mmdb_record.hpp"
+
 #include <maxminddb.h>
 
 #include <algorithm>
@@ -54,84 +56,43 @@ namespace {
 constexpr size_t kMaxFiles = 32;
 constexpr unsigned kJumpBits = 20;  // 4 MB per file
 
-GeoText textOf(const MMDB_s& mmdb, const MMDB_entry_data_s& d, uint8_t db) {
-  GeoText t;
-  if (!d.has_data || d.type != MMDB_DATA_TYPE_UTF8_STRING || d.data_size == 0) return t;
-  const auto* p = reinterpret_cast<const uint8_t*>(d.utf8_string);
-  if (p < mmdb.data_section || p + d.data_size > mmdb.data_section + mmdb.data_section_size) return t;
-  t.offset = uint32_t(p - mmdb.data_section);
-  t.length = uint16_t(std::min<uint32_t>(d.data_size, 0xFFFF));
-  t.db = db;
-  return t;
+GeoText textOf(const MmdbText& t, uint8_t db) {
+  GeoText g;
+  if (t.empty()) return g;
+  g.offset = t.offset;
+  g.length = uint16_t(std::min<uint32_t>(t.length, 0xFFFF));
+  g.db = db;
+  return g;
 }
 
-bool number(const MMDB_entry_data_s& d, double& out) {
-  if (!d.has_data) return false;
-  switch (d.type) {
-    case MMDB_DATA_TYPE_DOUBLE: out = d.double_value; return true;
-    case MMDB_DATA_TYPE_FLOAT: out = d.float_value; return true;
-    case MMDB_DATA_TYPE_UINT16: out = d.uint16; return true;
-    case MMDB_DATA_TYPE_UINT32: out = d.uint32; return true;
-    case MMDB_DATA_TYPE_INT32: out = d.int32; return true;
-    case MMDB_DATA_TYPE_UINT64: out = double(d.uint64); return true;
-    default: return false;
-  }
-}
-
-template <typename... Path>
-MMDB_entry_data_s value(MMDB_entry_s& entry, Path... path) {
-  MMDB_entry_data_s d{};
-  if (MMDB_get_value(&entry, &d, path..., nullptr) != MMDB_SUCCESS) d.has_data = false;
-  return d;
-}
-
-void setCountry(GeoInfo& g, const MMDB_entry_data_s& d) {
-  if (!d.has_data || d.type != MMDB_DATA_TYPE_UTF8_STRING || d.data_size != 2) return;
-  const char a = char(std::toupper(uint8_t(d.utf8_string[0]))), b = char(std::toupper(uint8_t(d.utf8_string[1])));
-  if (a < 'A' || a > 'Z' || b < 'A' || b > 'Z') return;
-  if (a == 'Z' && b == 'Z') return;  // "unknown" in some databases
+bool setCountry(GeoInfo& g, const char code[2]) {
+  const char a = char(std::toupper(uint8_t(code[0]))), b = char(std::toupper(uint8_t(code[1])));
+  if (a < 'A' || a > 'Z' || b < 'A' || b > 'Z') return false;
+  if (a == 'Z' && b == 'Z') return false;  // "unknown" in some databases
   g.country[0] = a;
   g.country[1] = b;
+  return true;
 }
 
-// Everything one record says, in either layout.
-GeoRecordCache::Record decode(const MMDB_s& mmdb, MMDB_entry_s entry, uint8_t db, std::atomic<GeoLayout>& layout) {
-  GeoRecordCache::Record r;
+// Everything one record says, in either layout, read in one pass (enrich/mmdb_record.hpp).
+GeoPrefixCache::Record decode(const MMDB_s& mmdb, uint32_t data_offset, uint8_t db, std::atomic<GeoLayout>& layout) {
+  const MmdbRecord m = readMmdbRecord(mmdb.data_section, mmdb.data_section_size, data_offset);
+  if (layout.load(std::memory_order_relaxed) == GeoLayout::Unknown && (m.flat_fields || m.maxmind_fields))
+    layout.store(m.flat_fields ? GeoLayout::Flat : GeoLayout::MaxMind, std::memory_order_relaxed);
+  GeoPrefixCache::Record r;
   GeoInfo& g = r.info;
-  GeoLayout l = layout.load(std::memory_order_relaxed);
-  if (l == GeoLayout::Unknown) {
-    // The first record that says where it is tells the file's layout.
-    if (value(entry, "country_code").has_data || value(entry, "latitude").has_data) l = GeoLayout::Flat;
-    else if (value(entry, "country").has_data || value(entry, "location").has_data || value(entry, "city").has_data ||
-             value(entry, "registered_country").has_data)
-      l = GeoLayout::MaxMind;
-    if (l != GeoLayout::Unknown) layout.store(l, std::memory_order_relaxed);
+  if (setCountry(g, m.country)) r.country_name = textOf(m.country_name, db);
+  else if (setCountry(g, m.registered_country)) r.country_name = textOf(m.registered_country_name, db);
+  g.city = textOf(m.city, db);
+  if (m.has_latitude && m.has_longitude && m.latitude >= -90 && m.latitude <= 90 && m.longitude >= -180 &&
+      m.longitude <= 180) {
+    g.has_location = true;
+    g.latitude = float(m.latitude);
+    g.longitude = float(m.longitude);
   }
-  double lat = 0, lon = 0;
-  if (l == GeoLayout::Flat) {
-    setCountry(g, value(entry, "country_code"));
-    g.city = textOf(mmdb, value(entry, "city"), db);
-    if (number(value(entry, "latitude"), lat) && number(value(entry, "longitude"), lon)) g.has_location = true;
-  } else if (l == GeoLayout::MaxMind) {
-    setCountry(g, value(entry, "country", "iso_code"));
-    r.country_name = textOf(mmdb, value(entry, "country", "names", "en"), db);
-    if (!g.hasCountry()) {
-      setCountry(g, value(entry, "registered_country", "iso_code"));
-      r.country_name = textOf(mmdb, value(entry, "registered_country", "names", "en"), db);
-    }
-    g.city = textOf(mmdb, value(entry, "city", "names", "en"), db);
-    if (number(value(entry, "location", "latitude"), lat) && number(value(entry, "location", "longitude"), lon))
-      g.has_location = true;
-  }
-  if (g.has_location && (lat < -90 || lat > 90 || lon < -180 || lon > 180)) g.has_location = false;
-  if (g.has_location) {
-    g.latitude = float(lat);
-    g.longitude = float(lon);
-  }
-  double asn = 0;
-  if (number(value(entry, "autonomous_system_number"), asn) && asn > 0 && asn <= 4294967295.0) {
-    g.asn = uint32_t(asn);
-    g.as_name = textOf(mmdb, value(entry, "autonomous_system_organization"), db);
+  if (m.asn) {
+    g.asn = uint32_t(m.asn);
+    g.as_name = textOf(m.as_name, db);
   }
   return r;
 }
@@ -255,7 +216,7 @@ bool notRoutable(const IpAddress& ip) {
   return b[0] == 0xFF || (b[0] & 0xFE) == 0xFC || (b[0] == 0xFE && (b[1] & 0xC0) == 0x80);
 }
 
-// The /24 or /48 an address is in, as a cache key.
+// The /24 or /48 an address is in, as a cache key (never 0), and its slot.
 uint64_t prefixKey(const IpAddress& ip) {
   const uint8_t* b = ip.data();
   if (ip.isV4()) return (uint64_t(4) << 56) | (uint64_t(b[0]) << 16) | (uint64_t(b[1]) << 8) | b[2];
@@ -263,10 +224,13 @@ uint64_t prefixKey(const IpAddress& ip) {
   for (int i = 0; i < 6; ++i) k |= uint64_t(b[i]) << (40 - 8 * i);
   return k;
 }
+GeoPrefixCache::Slot& slotOf(GeoPrefixCache& cache, uint64_t key) {
+  return cache.slots[size_t((key * 0x9E3779B97F4A7C15ULL) >> 48) & (GeoPrefixCache::kSlots - 1)];
+}
 
 }  // namespace
 
-GeoInfo GeoDatabases::lookup(const IpAddress& ip, GeoRecordCache* cache, GeoText* country_name) const {
+GeoInfo GeoDatabases::lookup(const IpAddress& ip, GeoPrefixCache* cache, GeoText* country_name) const {
   GeoInfo out;
   GeoText name;
   lookupBatch(&ip, 1, &out, &name, cache);
@@ -274,7 +238,7 @@ GeoInfo GeoDatabases::lookup(const IpAddress& ip, GeoRecordCache* cache, GeoText
   return out;
 }
 
-void GeoDatabases::lookupBatch(const IpAddress* ips, size_t n, GeoInfo* out, GeoText* names, GeoRecordCache* cache) const {
+void GeoDatabases::lookupBatch(const IpAddress* ips, size_t n, GeoInfo* out, GeoText* names, GeoPrefixCache* cache) const {
   // Every (address, file) walk goes on side by side: each step of a walk is a likely cache
   // miss, and the misses of independent walks overlap.
   struct Walk {
@@ -286,6 +250,7 @@ void GeoDatabases::lookupBatch(const IpAddress* ips, size_t n, GeoInfo* out, Geo
     bool done;
     uint32_t record;  // terminal record when done
   };
+  if (cache && !cache->slots) cache->slots.reset(new GeoPrefixCache::Slot[GeoPrefixCache::kSlots]);
   thread_local std::vector<Walk> walks;
   thread_local std::vector<size_t> todo;  // addresses that need walks
   walks.clear();
@@ -305,11 +270,12 @@ void GeoDatabases::lookupBatch(const IpAddress* ips, size_t n, GeoInfo* out, Geo
     const IpAddress& ip = ips[j];
     if (ip.empty() || nf == 0 || notRoutable(ip)) continue;
     if (cache) {
-      auto it = cache->prefixes.find(prefixKey(ip));
-      if (it != cache->prefixes.end()) {
+      const uint64_t key = prefixKey(ip);
+      const GeoPrefixCache::Slot& slot = slotOf(*cache, key);
+      if (slot.key == key) {
         ++cache->prefix_hits;
-        out[j] = it->second.info;
-        names[j] = it->second.country_name;
+        out[j] = slot.record.info;
+        names[j] = slot.record.country_name;
         continue;
       }
     }
@@ -371,26 +337,8 @@ void GeoDatabases::lookupBatch(const IpAddress* ips, size_t n, GeoInfo* out, Geo
         whole_prefix = false;  // a corrupt record: ignored
         continue;
       }
-      const GeoRecordCache::Record* rec = nullptr;
-      GeoRecordCache::Record decoded;
-      const uint64_t key = uint64_t(i) << 32 | data_offset;
-      if (cache) {
-        auto it = cache->records.find(key);
-        if (it != cache->records.end()) {
-          ++cache->hits;
-          rec = &it->second;
-        }
-      }
-      if (!rec) {
-        MMDB_entry_s entry{&f.mmdb, uint32_t(data_offset)};
-        decoded = decode(f.mmdb, entry, uint8_t(i), f.layout);
-        rec = &decoded;
-        if (cache) {
-          ++cache->misses;
-          if (cache->records.size() >= cache->max_records) cache->records.clear();
-          cache->records.emplace(key, decoded);
-        }
-      }
+      const GeoPrefixCache::Record decoded = decode(f.mmdb, uint32_t(data_offset), uint8_t(i), f.layout);
+      const GeoPrefixCache::Record* rec = &decoded;
       const GeoInfo& g = rec->info;
       if (!o.hasCountry() && g.hasCountry()) {
         o.country[0] = g.country[0];
@@ -410,8 +358,8 @@ void GeoDatabases::lookupBatch(const IpAddress* ips, size_t n, GeoInfo* out, Geo
       if (o.hasCountry() && o.has_location && o.asn != 0) break;  // later files would add nothing
     }
     if (cache && whole_prefix) {
-      if (cache->prefixes.size() >= cache->max_prefixes) cache->prefixes.clear();
-      cache->prefixes.emplace(prefixKey(ip), GeoRecordCache::Record{o, name});
+      const uint64_t key = prefixKey(ip);
+      slotOf(*cache, key) = GeoPrefixCache::Slot{key, GeoPrefixCache::Record{o, name}};
     }
   }
 }

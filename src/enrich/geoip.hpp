@@ -44,21 +44,24 @@ struct GeoInfo {
 
 enum class GeoLayout : uint8_t { Unknown, MaxMind, Flat };
 
-// One thread's memory of earlier answers. Hosts of the same network share a record, so a
-// record is decoded once; and when every database answers for a whole /24 (IPv4) or /48 (IPv6),
-// the merged answer serves every address of that prefix without walking the search trees
-// again (the walks, tens of cache misses in a 60 MB tree, are most of a lookup's cost).
+// One thread's memory of earlier answers: when every database answers for a whole /24 (IPv4)
+// or /48 (IPv6), the merged answer serves every address of that prefix without walking the
+// search trees again (the walks, tens of cache misses in a 60 MB tree, are most of a lookup's
+// cost; reading a record is cheap). Direct-mapped: a prefix takes the slot of its hash, the
+// older one there is forgotten. No allocation after construction.
 // Not thread-safe: one per packet thread.
-struct GeoRecordCache {
+struct GeoPrefixCache {
   struct Record {
     GeoInfo info;
     GeoText country_name;
   };
-  std::unordered_map<uint64_t, Record> records;  // (file << 32 | record offset)
-  std::unordered_map<uint64_t, Record> prefixes;  // /24 or /48 -> merged answer
-  size_t max_records = 1 << 16;
-  size_t max_prefixes = 1 << 17;
-  uint64_t hits = 0, misses = 0, prefix_hits = 0;
+  struct Slot {
+    uint64_t key = 0;  // 0: empty
+    Record record;
+  };
+  static constexpr size_t kSlots = size_t(1) << 16;  // 3 MB
+  std::unique_ptr<Slot[]> slots;  // allocated by the first lookup that uses the cache
+  uint64_t prefix_hits = 0;
 };
 
 class GeoDatabases {
@@ -81,10 +84,10 @@ class GeoDatabases {
   GeoLayout layoutOf(size_t file) const;
 
   // Thread-safe: the files are read-only maps. `cache` belongs to the calling thread.
-  GeoInfo lookup(const IpAddress& ip, GeoRecordCache* cache = nullptr, GeoText* country_name = nullptr) const;
+  GeoInfo lookup(const IpAddress& ip, GeoPrefixCache* cache = nullptr, GeoText* country_name = nullptr) const;
   // n addresses at once: their walks through the search trees go on side by side, so that the
   // cache misses of one overlap those of the others (several times faster than one by one).
-  void lookupBatch(const IpAddress* ips, size_t n, GeoInfo* out, GeoText* country_names, GeoRecordCache* cache) const;
+  void lookupBatch(const IpAddress* ips, size_t n, GeoInfo* out, GeoText* country_names, GeoPrefixCache* cache) const;
   std::string_view text(const GeoText& t) const;
 
  private:
