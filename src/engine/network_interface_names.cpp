@@ -257,7 +257,11 @@ void NetworkInterface::learnFromDetails(Flow& f) {
       if (const size_t colon = name.rfind(':'); colon != std::string_view::npos && name.find(':') == colon)
         name = name.substr(0, colon);
     // An address where a name should be (HTTP to an IP, odd clients) names nothing.
-    const bool is_address = (tls || http) && !name.empty() && (name.front() == '[' || IpAddress::parse(name));
+    // (Only a string of hex digits, dots and colons can be an address: most names are not parsed.)
+    const bool is_address = (tls || http) && !name.empty() &&
+                            (name.front() == '[' || (name.find_first_not_of("0123456789abcdefABCDEF.:") ==
+                                                         std::string_view::npos &&
+                                                     IpAddress::parse(name)));
     // The flow joins the aggregate of the DNS name it asked for, or of the server name it used.
     if ((dns || tls || http) && !is_address && !name.empty() && f.name_agg == UINT32_MAX) {
       enrich::NameAggregates& aggs = naming_->aggregates;

@@ -27,9 +27,13 @@ constexpr size_t kMinQuestion = 5;
 DnsMessageReader::DnsMessageReader(const uint8_t* data, size_t len, DnsFlavor flavor)
     : p_(data), len_(data ? len : 0), flavor_(flavor) {}
 
-size_t DnsMessageReader::readName(size_t offset, DnsName& out) {
-  out.len = 0;
-  out.printable = true;
+// Walks the name at `offset` (labels and compression pointers, with every check), copying its
+// labels into `out` when it is given; returns the offset after the name, or 0 on error.
+size_t DnsMessageReader::walkName(size_t offset, DnsName* out) {
+  if (out) {
+    out->len = 0;
+    out->printable = true;
+  }
   size_t pos = offset;
   size_t after = 0;  // where the name ends in the message (set at the first pointer)
   size_t wire_len = 0;
@@ -53,17 +57,31 @@ size_t DnsMessageReader::readName(size_t offset, DnsName& out) {
     if (pos + 1 + l > len_) return fail(DnsError::Truncated), 0;
     wire_len += size_t(l) + 1;
     if (wire_len > DnsName::kMax) return fail(DnsError::NameTooLong), 0;
-    if (out.len > 0) out.text[out.len++] = '.';
-    for (size_t i = 0; i < l; ++i) {
-      const uint8_t c = p_[pos + 1 + i];
-      if (c <= 0x20 || c >= 0x7F || c == '.') out.printable = false;
-      out.text[out.len++] = char(c);
+    if (out) {
+      if (out->len > 0) out->text[out->len++] = '.';
+      const uint8_t* label = p_ + pos + 1;
+      bool printable = true;
+      for (size_t i = 0; i < l; ++i) printable &= label[i] > 0x20 && label[i] < 0x7F && label[i] != '.';
+      std::memcpy(out->text + out->len, label, l);
+      out->len = uint16_t(out->len + l);
+      out->printable &= printable;
     }
     pos += 1 + l;
   }
-  out.text[out.len] = '\0';
+  if (out) out->text[out->len] = '\0';
   return after;
 }
+
+size_t DnsMessageReader::readName(size_t offset, DnsName& out) { return walkName(offset, &out); }
+
+namespace {
+// The name's used bytes only (a DnsName is 260 bytes, most names are short).
+void copyName(DnsName& to, const DnsName& from) {
+  std::memcpy(to.text, from.text, size_t(from.len) + 1);
+  to.len = from.len;
+  to.printable = from.printable;
+}
+}  // namespace
 
 bool DnsMessageReader::begin() {
   if (len_ < kHeader) return fail(DnsError::Truncated);
@@ -79,8 +97,7 @@ bool DnsMessageReader::begin() {
   question_.len = 0;
   question_.text[0] = '\0';
   for (uint16_t q = 0; q < qdcount_; ++q) {
-    DnsName& into = q == 0 ? question_ : scratch_;
-    const size_t end = readName(pos_, into);
+    const size_t end = q == 0 ? readName(pos_, question_) : walkName(pos_, nullptr);
     if (end == 0) return false;
     if (end + 4 > len_) return fail(DnsError::Truncated);
     if (q == 0) qtype_ = be16(end);
@@ -114,7 +131,9 @@ bool DnsMessageReader::next(DnsAddressRecord& out) {
     nb_next_ = nb_end_ = 0;
     if (remaining_ == 0 || error_ != DnsError::None) return false;
     --remaining_;
-    const size_t end = readName(pos_, scratch_);
+    // The owner name is only copied for the records that name an address.
+    const size_t start = pos_;
+    const size_t end = walkName(start, nullptr);
     if (end == 0) return false;
     if (end + 10 > len_) return fail(DnsError::Truncated);
     const uint16_t type = be16(end);
@@ -123,40 +142,37 @@ bool DnsMessageReader::next(DnsAddressRecord& out) {
     const size_t rdata = end + 10;
     if (rdata + rdlen > len_) return fail(DnsError::Truncated);
     pos_ = rdata + rdlen;
-    if (type == uint16_t(DnsRecordType::A) && rdlen == 4 && flavor_ != DnsFlavor::Netbios) {
+    const bool v4 = type == uint16_t(DnsRecordType::A) && rdlen == 4;
+    if ((v4 || (type == uint16_t(DnsRecordType::Aaaa) && rdlen == 16)) && flavor_ != DnsFlavor::Netbios) {
+      walkName(start, &scratch_);  // walked once already: cannot fail
       if (!scratch_.printable || scratch_.len == 0) continue;
-      out = DnsAddressRecord{};
-      out.type = DnsRecordType::A;
-      out.address = IpAddress::v4(p_ + rdata);
-      out.name = scratch_;
-      out.ttl = ttl;
-      return true;
-    }
-    if (type == uint16_t(DnsRecordType::Aaaa) && rdlen == 16 && flavor_ != DnsFlavor::Netbios) {
-      if (!scratch_.printable || scratch_.len == 0) continue;
-      out = DnsAddressRecord{};
-      out.type = DnsRecordType::Aaaa;
-      out.address = IpAddress::v6(p_ + rdata);
-      out.name = scratch_;
+      copyName(out.name, scratch_);
+      out.type = v4 ? DnsRecordType::A : DnsRecordType::Aaaa;
+      out.address = v4 ? IpAddress::v4(p_ + rdata) : IpAddress::v6(p_ + rdata);
+      out.netbios_suffix = 0;
+      out.netbios_group = false;
       out.ttl = ttl;
       return true;
     }
     if (type == uint16_t(DnsRecordType::Ptr) && flavor_ != DnsFlavor::Netbios) {
+      walkName(start, &scratch_);
       const IpAddress addr = addressOfReverseName(scratch_.view());
       if (addr.empty()) continue;  // a service pointer (mDNS/DNS-SD), not a reverse name
       DnsName target;
-      const size_t target_end = readName(rdata, target);
+      const size_t target_end = walkName(rdata, &target);
       if (target_end == 0) return false;
       if (target_end > rdata + rdlen) return fail(DnsError::Truncated);
       if (!target.printable || target.len == 0) continue;
-      out = DnsAddressRecord{};
+      copyName(out.name, target);
       out.type = DnsRecordType::Ptr;
       out.address = addr;
-      out.name = target;
+      out.netbios_suffix = 0;
+      out.netbios_group = false;
       out.ttl = ttl;
       return true;
     }
     if (type == uint16_t(DnsRecordType::Nb) && flavor_ == DnsFlavor::Netbios && rdlen >= 6) {
+      walkName(start, &scratch_);
       if (scratch_.len < 32) continue;
       if (!decodeNetbiosName(scratch_.view().substr(0, 32), nb_owner_, nb_suffix_)) continue;
       nb_next_ = rdata;

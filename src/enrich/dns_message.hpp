@@ -73,6 +73,7 @@ class DnsMessageReader {
   size_t readName(size_t offset, DnsName& out);
 
  private:
+  size_t walkName(size_t offset, DnsName* out);
   bool fail(DnsError e) {
     error_ = e;
     return false;
