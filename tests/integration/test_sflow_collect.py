@@ -224,6 +224,10 @@ def body(args, tmp):
         api.wait_datagrams(0, len(full.datagrams) + 4)
         coll = api.get("/api/v1/interfaces/0/exporters")["collector"]
         check_eq(coll["kind"], "sflow", "the exporters route names an sFlow collector")
+        spec = api.get("/api/v1/openapi.json")
+        nltest.check_documented(spec, "Collector", coll, "the sFlow collector")
+        nltest.check_documented(spec, "Peer", coll["peers"][0], "an sFlow agent")
+        nltest.check_documented(spec, "AgentInterface", coll["interfaces"][0], "an agent interface")
         check(netlens.poll() is None, "netlens keeps running after bad input")
     finally:
         rc, _, _, err = nltest.stop(netlens)

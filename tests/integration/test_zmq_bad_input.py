@@ -86,6 +86,9 @@ def body(args, tmp):
         T.check_eq(probes, [("127.0.0.1", len(files), 6, 6 * 5, 21 * 300, len(bad), 2, 3, 1, 1, 2, 1, 0, [2, 3, 4])],
                    "the probe's own statistics, by reason; versions of the headers it could read (GET .../exporters)")
         T.check(ex["collector"]["peers"][0].get("last_error"), "the probe's last error is named")
+        spec, _ = T.http("GET", f"http://127.0.0.1:{http_port}/api/v1/openapi.json")
+        T.check_documented(spec, "Collector", ex["collector"], "the ZMQ collector")
+        T.check_documented(spec, "Peer", ex["collector"]["peers"][0], "a ZMQ probe")
         T.check(proc.poll() is None, "netlens is still running")
         rc, _, _, err = T.stop(proc)
         T.check_eq(rc, 0, "netlens stops cleanly")

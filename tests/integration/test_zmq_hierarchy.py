@@ -197,6 +197,12 @@ def body(args, tmp):
             return doc.get("interface", doc)["bytes"] == want_bytes
         T.wait_for("the middle has collected the leaf's NetFlow", mid_bytes)
         mid_in = collected(http_mid)
+        spec, _ = T.http("GET", f"http://127.0.0.1:{http_mid}/api/v1/openapi.json")
+        mid_doc, _ = T.http("GET", f"http://127.0.0.1:{http_mid}/api/v1/interfaces/0")
+        T.check_documented(spec, "Collector", mid_in, "middle: the NetFlow collector")
+        T.check_documented(spec, "Peer", mid_in["peers"][0], "middle: a NetFlow exporter")
+        T.check_documented(spec, "Export", mid_doc["interface"]["export"][0], "middle: the ZMQ exporter")
+        T.check_documented(spec, "Export", leaf_nf, "leaf: the NetFlow exporter")
         T.check_eq((mid_in["kind"], mid_in["messages"], mid_in["flows"], mid_in["malformed"]),
                    ("netflow", leaf_nf["messages"], leaf_nf["records_sent"], 0),
                    "middle: its NetFlow collector received every datagram and record the leaf's exporter sent")
