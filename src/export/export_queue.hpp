@@ -81,7 +81,6 @@ class ExportFeed final : public FlowExporter, public ExportStatsProvider {
   void exportFlow(const NetworkInterface& iface, const Flow& flow, const FlowDelta& delta) override;
   void flush() override;
   ExportStats exportStats() const override;
-  const ExportCounters& counters() const { return *counters_; }
 
  private:
   ExportWorker& worker_;
