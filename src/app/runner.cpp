@@ -67,15 +67,9 @@ std::string formatBits(double bps) {
   return buf;
 }
 
-// The interface's collector and exporter counters (see IoCounter), from the packet thread.
-void updateIoCounters(InterfaceRun& run) {
-  std::vector<IoCounter> io;
-  run.source->ioCounters(io);
-  exportCounters(run.export_feeds, io);
-  run.engine->setIoCounters(std::move(io));
-}
-
-void printStatus(const NetworkInterface& iface, const char* when) {
+// The interface's status line, and one per exporter (what became of its flows there).
+void printStatus(const InterfaceRun& run, const char* when) {
+  const NetworkInterface& iface = *run.engine;
   const InterfaceStats& s = iface.stats();
   uint64_t errors = 0;
   for (uint64_t e : s.decode_errors) errors += e;
@@ -86,7 +80,7 @@ void printStatus(const NetworkInterface& iface, const char* when) {
                formatBits(s.throughput.bps).c_str(), iface.activeFlows(), (unsigned long)s.flows.created,
                iface.activeHosts(), (unsigned long)errors,
                (unsigned long)(s.kernel_drops + s.interface_drops + s.engine_drops));
-  printExportStatus(iface.name(), s.io);
+  printExportStatus(iface.name() + when, run.export_feeds);
 }
 
 void packetLoop(InterfaceRun& run, Shared& shared, const Options& opt) {
@@ -129,20 +123,18 @@ void packetLoop(InterfaceRun& run, Shared& shared, const Options& opt) {
     }
     const CaptureDrops d = src.drops();
     iface.setCaptureDrops(d.kernel, d.interface);
-    updateIoCounters(run);
     if (const uint64_t g = shared.reload_generation.load(); g != seen_reload) {
       seen_reload = g;
       iface.requestNdpiReload();
     }
     if (opt.status_interval_s && !opt.quiet && wallClockMicros() >= next_status) {
-      printStatus(iface, "");
+      printStatus(run, "");
       next_status = wallClockMicros() + Micros(opt.status_interval_s) * kMicrosPerSecond;
     }
   }
   const CaptureDrops d = src.drops();
   iface.setCaptureDrops(d.kernel, d.interface);
   iface.finish();
-  updateIoCounters(run);
   run.input_done = true;
   kill(getpid(), SIGUSR1);  // wake the main thread: it may be time to stop
   if (!opt.quiet && src.isFile() && !opt.shutdown_when_done)
@@ -159,10 +151,7 @@ void packetLoop(InterfaceRun& run, Shared& shared, const Options& opt) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(3));
   }
-  iface.shutdown();
-  updateIoCounters(run);
-  if (!opt.quiet) printStatus(iface, " (end)");
-  if (run.dump) run.dump->finish(iface);
+  iface.shutdown();  // the last status line and the dump follow once the exporters are done
 }
 
 // Several interfaces: one document holding each interface's own document.
@@ -276,6 +265,7 @@ int runNetlens(const Options& opt) {
       for (auto& e : exporters) {
         run->export_feeds.push_back(std::make_unique<ExportFeed>(*e));
         run->engine->addFlowExporter(run->export_feeds.back().get(), Micros(opt.flow_io.export_interval_s) * kMicrosPerSecond);
+        run->engine->addExportStats(run->export_feeds.back().get());
       }
       runs.push_back(std::move(run));
     }
@@ -360,14 +350,13 @@ int runNetlens(const Options& opt) {
   for (auto& r : runs) r->thread.join();
   if (timeseries) timeseries->stop();  // writes what is still queued
 
-  // The exporters send what is still queued (and wait for it to leave) before netlens ends.
-  if (!exporters.empty()) {
-    exporters.clear();
-    for (auto& r : runs) {
-      std::vector<IoCounter> io;
-      exportCounters(r->export_feeds, io, false);
-      if (!opt.quiet) printExportStatus(r->engine->name() + " (end)", io);
-    }
+  // The exporters send what is still queued (and wait for it to leave); then the last status
+  // lines and the dumps tell what was sent. (The packet threads are over: the engines are read
+  // here alone.)
+  for (auto& e : exporters) e->stop();
+  for (auto& r : runs) {
+    if (!opt.quiet) printStatus(*r, " (end)");
+    if (r->dump) r->dump->finish(*r->engine);
   }
   int rc = 0;
   for (auto& r : runs) rc |= r->failed ? 1 : 0;

@@ -33,8 +33,6 @@ class PacketSource {
   virtual std::span<const FlowRecord> records() const { return {}; }
   virtual CaptureDrops drops() = 0;
   virtual std::string lastError() const = 0;
-  // A collector's own counters (messages, malformed input), shown with the interface.
-  virtual void ioCounters(std::vector<IoCounter>& out) const { (void)out; }
   // Networks the device itself is configured with (live sources only).
   virtual std::vector<Cidr> ownNetworks() const { return {}; }
 };

@@ -33,26 +33,27 @@ void NetflowSource::handleDatagram(const uint8_t* data, size_t len, const IpAddr
     if (!r.error) r.error = "datagram longer than the receive buffer";
   }
   if (r.malformed) ++malformed_;
-  ExporterStats* e = exporters_.find(from, now);
+  flows_ += r.records;
+  PeerStats* e = exporters_.find(from, now);
   if (!e) {
     ++exporters_not_kept_;  // its records still count; only its statistics are not kept
     return;
   }
-  ++e->datagrams;
-  if (r.version) ExporterTable::noteVersion(*e, r.version);
+  ++e->messages;
+  if (r.version) PeerTable::noteVersion(*e, r.version);
   if (r.has_sequence) {
-    ExporterTable::noteDomain(*e, r.domain);
+    PeerTable::noteDomain(*e, r.domain);
     if (r.version == 5) {
-      exporters_.sequence(*e, r.domain, 5, r.sequence, r.records, ExporterTable::Unit::Flows);
+      exporters_.sequence(*e, r.domain, 5, r.sequence, r.records, PeerTable::Unit::Flows);
     } else if (r.version == 9) {
-      exporters_.sequence(*e, r.domain, 9, r.sequence, 1, ExporterTable::Unit::Datagrams);
+      exporters_.sequence(*e, r.domain, 9, r.sequence, 1, PeerTable::Unit::Messages);
     } else if (r.version == 10) {
       // IPFIX numbers data records, options data included; sets skipped for want of their
       // template hold an unknown number of them.
       const uint32_t advance = r.skipped_unknown_template || r.malformed ? 0 : r.records + r.option_records;
       // A message of templates only does not move the sequence, and says nothing of losses.
       if (advance != 0 || r.skipped_unknown_template || r.malformed)
-        exporters_.sequence(*e, r.domain, 10, r.sequence, advance, ExporterTable::Unit::Flows);
+        exporters_.sequence(*e, r.domain, 10, r.sequence, advance, PeerTable::Unit::Flows);
     }
   }
   e->flows += r.records;
@@ -76,14 +77,15 @@ std::shared_ptr<const CollectorStats> NetflowSource::collectorStats() const {
   auto s = std::make_shared<CollectorStats>();
   s->kind = "netflow";
   s->listen = listen_.text();
-  s->datagrams = datagrams_;
+  s->messages = datagrams_;
   s->bytes = bytes_;
   s->socket_drops = socket_.drops();
+  s->flows = flows_;
   s->malformed = malformed_;
-  s->exporters_not_kept = exporters_not_kept_;
+  s->peers_not_kept = exporters_not_kept_;
   s->receive_buffer = socket_.receiveBuffer();
-  s->exporters = exporters_.all();
-  for (ExporterStats& e : s->exporters) e.templates = uint32_t(parser_.templateCount(e.address));
+  s->peers = exporters_.all();
+  for (PeerStats& e : s->peers) e.templates = uint32_t(parser_.templateCount(e.address));
   published_ = s;
   published_datagrams_ = datagrams_;
   published_drops_ = socket_.drops();

@@ -2,7 +2,7 @@
 // NetflowSource: a NetFlow v5 / v9 / IPFIX collector on one UDP socket (`-i netflow://ADDR:PORT`).
 // An interface's source like a capture: next() hands over the flow records of the datagrams
 // received since the last call, or Timeout after 100 ms without any (so the engine's clock, wall
-// time, keeps moving and shutdown never waits). Per-exporter statistics are kept here and read
+// time, keeps moving and shutdown never waits). Per-exporter statistics (CollectorStats) are kept here and read
 // through the interface summary.
 #include <memory>
 #include <string>
@@ -10,7 +10,7 @@
 
 #include "capture/packet_source.hpp"
 #include "collect/collector_stats.hpp"
-#include "collect/exporter_table.hpp"
+#include "collect/peer_table.hpp"
 #include "collect/netflow_parser.hpp"
 #include "collect/udp_receiver.hpp"
 
@@ -40,12 +40,12 @@ class NetflowSource final : public PacketSource, public CollectorStatsProvider {
   UdpListen listen_;
   UdpReceiver socket_;
   NetflowParser parser_;
-  ExporterTable exporters_;
+  PeerTable exporters_;
   std::vector<FlowRecord> records_;
   // The last copy handed out, reused while no datagram arrived since (readers ask often).
   mutable std::shared_ptr<const CollectorStats> published_;
   mutable uint64_t published_datagrams_ = UINT64_MAX, published_drops_ = 0;
-  uint64_t datagrams_ = 0, bytes_ = 0, malformed_ = 0, exporters_not_kept_ = 0;
+  uint64_t datagrams_ = 0, bytes_ = 0, flows_ = 0, malformed_ = 0, exporters_not_kept_ = 0;
 };
 
 }  // namespace netlens

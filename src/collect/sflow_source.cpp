@@ -44,9 +44,10 @@ void SflowSource::handleDatagram(const uint8_t* data, size_t len, const IpAddres
     if (!r.error) r.error = "datagram longer than the receive buffer";
   }
   if (r.malformed) ++malformed_;
+  flows_ += r.flow_samples;
   // An agent is named by the address in its datagrams (its source address when unreadable).
   const IpAddress agent = r.version ? r.agent : from;
-  ExporterStats* e = agents_.find(agent, now);
+  PeerStats* e = agents_.find(agent, now);
   for (AgentInterfaceCounters& c : counters_scratch_) {
     c.last_seen = now;
     const auto key = std::make_pair(c.agent, c.if_index);
@@ -64,11 +65,11 @@ void SflowSource::handleDatagram(const uint8_t* data, size_t len, const IpAddres
     ++agents_not_kept_;
     return;
   }
-  ++e->datagrams;
+  ++e->messages;
   if (r.version) {
-    ExporterTable::noteVersion(*e, uint16_t(r.version));
-    ExporterTable::noteDomain(*e, r.sub_agent);
-    agents_.sequence(*e, r.sub_agent, 5, r.sequence, 1, ExporterTable::Unit::Datagrams);
+    PeerTable::noteVersion(*e, uint16_t(r.version));
+    PeerTable::noteDomain(*e, r.sub_agent);
+    agents_.sequence(*e, r.sub_agent, 5, r.sequence, 1, PeerTable::Unit::Messages);
   }
   e->flows += r.flow_samples;
   for (size_t i = first; i < samples_.size(); ++i) {
@@ -89,13 +90,14 @@ std::shared_ptr<const CollectorStats> SflowSource::collectorStats() const {
   auto s = std::make_shared<CollectorStats>();
   s->kind = "sflow";
   s->listen = listen_.text();
-  s->datagrams = datagrams_;
+  s->messages = datagrams_;
   s->bytes = bytes_;
   s->socket_drops = socket_.drops();
+  s->flows = flows_;
   s->malformed = malformed_;
-  s->exporters_not_kept = agents_not_kept_;
+  s->peers_not_kept = agents_not_kept_;
   s->receive_buffer = socket_.receiveBuffer();
-  s->exporters = agents_.all();
+  s->peers = agents_.all();
   s->interfaces = interfaces_;
   s->interfaces_not_kept = interfaces_not_kept_;
   published_ = s;

@@ -12,7 +12,7 @@
 
 #include "capture/packet_source.hpp"
 #include "collect/collector_stats.hpp"
-#include "collect/exporter_table.hpp"
+#include "collect/peer_table.hpp"
 #include "collect/sflow_parser.hpp"
 #include "collect/udp_receiver.hpp"
 
@@ -42,7 +42,7 @@ class SflowSource final : public PacketSource, public CollectorStatsProvider {
   std::string name_;
   UdpListen listen_;
   UdpReceiver socket_;
-  ExporterTable agents_;
+  PeerTable agents_;
   std::vector<SflowPacketSample> samples_;
   size_t taken_ = 0;
   Micros received_at_ = 0;
@@ -52,7 +52,7 @@ class SflowSource final : public PacketSource, public CollectorStatsProvider {
   // The last copy handed out, reused while no datagram arrived since (readers ask often).
   mutable std::shared_ptr<const CollectorStats> published_;
   mutable uint64_t published_datagrams_ = UINT64_MAX, published_drops_ = 0;
-  uint64_t datagrams_ = 0, bytes_ = 0, malformed_ = 0, agents_not_kept_ = 0, interfaces_not_kept_ = 0;
+  uint64_t datagrams_ = 0, bytes_ = 0, flows_ = 0, malformed_ = 0, agents_not_kept_ = 0, interfaces_not_kept_ = 0;
 };
 
 }  // namespace netlens

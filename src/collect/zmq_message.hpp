@@ -30,6 +30,7 @@
 #include <utility>
 #include <vector>
 
+#include "collect/collector_stats.hpp"
 #include "collect/flow_record.hpp"
 
 namespace netlens {
@@ -41,17 +42,12 @@ struct ZmqLimits {
   size_t max_names = 4096;              // distinct application names remembered
 };
 
-// What a collector received, by outcome. Shown per interface in the API ("collector").
-struct ZmqCollectStats {
-  uint64_t messages = 0;         // flow messages decoded
-  uint64_t flows = 0;            // flow records they carried
-  uint64_t bad_header = 0;       // header frame of an unknown size or version, missing payload
-  uint64_t unsupported = 0;      // TLV-encoded payloads
-  uint64_t bad_compression = 0;  // zlib streams that do not inflate
-  uint64_t too_large = 0;        // over ZmqLimits
-  uint64_t bad_json = 0;         // payloads that are not a JSON flow object or array of them
-  uint64_t other_topics = 0;     // messages of topics other than "flow" (events, counters, ...)
-  uint64_t lost_messages = 0;    // gaps in a publisher's message ids
+// What a collector received, by outcome: each message is decoded (`messages`) or skipped and
+// counted once under its reason (ZmqSkipped). Reported through the collector's CollectorStats.
+struct ZmqCollectStats : ZmqSkipped {
+  uint64_t messages = 0;       // flow messages decoded
+  uint64_t flows = 0;          // flow records they carried
+  uint64_t lost_messages = 0;  // gaps in a publisher's message ids
 };
 
 struct ZmqHeader {

@@ -119,75 +119,62 @@ void ZmqFlowSource::account(const char* peer, const uint8_t* header, size_t head
   ++received_;
   received_bytes_ += payload_len;
   std::optional<IpAddress> address = peer ? IpAddress::parse(peer) : std::nullopt;
-  if (!address) return;
+  if (!address) {
+    ++probes_not_kept_;  // no peer address to keep it under (libzmq gives one for tcp://)
+    return;
+  }
   // An IPv6 socket reports IPv4 peers as ::ffff:a.b.c.d: name them by their IPv4 address.
   static constexpr uint8_t kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
   if (address->isV6() && std::memcmp(address->data(), kMapped, 12) == 0) address = IpAddress::v4(address->data() + 12);
-  auto it = probe_index_.find(*address);
-  if (it == probe_index_.end()) {
-    if (probes_.size() >= 1024) {
-      ++probes_not_kept_;
-      return;
-    }
-    it = probe_index_.emplace(*address, probes_.size()).first;
-    probes_.emplace_back().address = *address;
-    probes_.back().first_seen = wallClockMicros();
+  PeerStats* p = probes_.find(*address, wallClockMicros());
+  if (!p) {
+    ++probes_not_kept_;
+    return;
   }
-  ExporterStats& p = probes_[it->second];
-  ++p.datagrams;
-  p.last_seen = wallClockMicros();
+  ++p->messages;
   ZmqHeader h;
   if (header && ZmqMessageDecoder::parseHeader(header, header_len, h)) {
-    auto add = [](auto& v, auto x) {
-      if (std::find(v.begin(), v.end(), x) == v.end() && v.size() < 16) v.push_back(x);
-    };
-    add(p.versions, uint16_t(h.version));
-    add(p.domains, h.source_id);
+    PeerTable::noteVersion(*p, uint16_t(h.version));
+    PeerTable::noteDomain(*p, h.source_id);
   }
   for (size_t i = first; i < batch_.size(); ++i) {
     const FlowRecord& r = batch_[i];
-    ++p.flows;
-    p.packets += r.packets + r.out_packets;
-    p.bytes += r.bytes + r.out_bytes;
+    ++p->flows;
+    p->packets += r.packets + r.out_packets;
+    p->bytes += r.bytes + r.out_bytes;
   }
   const ZmqCollectStats& now = decoder_.stats();
-  p.lost_datagrams += now.lost_messages - before.lost_messages;
+  p->lost_messages += now.lost_messages - before.lost_messages;
+  p->zmq.addGrowth(now, before);
   const std::pair<uint64_t, const char*> outcomes[] = {
       {now.bad_header - before.bad_header, "bad header"},       {now.bad_json - before.bad_json, "bad JSON"},
       {now.bad_compression - before.bad_compression, "bad zlib"}, {now.too_large - before.too_large, "too large"},
       {now.unsupported - before.unsupported, "TLV (unsupported)"}};
   for (const auto& [n, what] : outcomes) {
     if (n == 0) continue;
-    ++p.malformed;
-    p.last_error = what;
+    ++p->malformed;
+    p->last_error = what;
   }
 }
 
 std::shared_ptr<const CollectorStats> ZmqFlowSource::collectorStats() const {
+  if (published_ && published_received_ == received_) return published_;
   auto c = std::make_shared<CollectorStats>();
   c->kind = "zmq";
   c->listen = name_;
-  c->datagrams = received_;
+  c->messages = received_;
   c->bytes = received_bytes_;
   const ZmqCollectStats& s = decoder_.stats();
-  c->malformed = s.bad_header + s.bad_json + s.bad_compression + s.too_large + s.unsupported;
-  c->exporters_not_kept = probes_not_kept_;
-  c->exporters = probes_;
+  c->flows = s.flows;
+  c->malformed = s.malformed();
+  c->peers_not_kept = probes_not_kept_;
+  c->peers = probes_.all();
+  c->flow_messages = s.messages;
+  c->zmq = static_cast<const ZmqSkipped&>(s);
+  c->lost_messages = s.lost_messages;
+  published_ = c;
+  published_received_ = received_;
   return c;
-}
-
-void ZmqFlowSource::ioCounters(std::vector<IoCounter>& out) const {
-  const ZmqCollectStats& s = decoder_.stats();
-  const char* g = "zmq_collector";
-  out.push_back({g, "messages", s.messages});
-  out.push_back({g, "flows", s.flows});
-  out.push_back({g, "bad_header", s.bad_header});
-  out.push_back({g, "bad_json", s.bad_json});
-  out.push_back({g, "bad_compression", s.bad_compression});
-  out.push_back({g, "too_large", s.too_large});
-  out.push_back({g, "unsupported", s.unsupported});
-  out.push_back({g, "other_topics", s.other_topics});
-  out.push_back({g, "lost_messages", s.lost_messages});
 }
 
 }  // namespace netlens

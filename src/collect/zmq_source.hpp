@@ -4,16 +4,17 @@
 // `-i tcp://ADDR:PORTc` is collector mode, as in ntopng: netlens binds and probes connect to it
 // and publish. Several endpoints separated by commas are merged into one interface.
 // With a CURVE secret key, every socket is a CURVE server: probes must encrypt to its public key.
-// Per probe (by the peer's address, as libzmq reports it), the same statistics as a NetFlow
-// collector's exporters: messages, flows, traffic, malformed and lost messages, last seen.
+// It reports through CollectorStats like the NetFlow and sFlow collectors: its totals, what became
+// of the messages (decoded, or skipped by reason), and per probe (its peers, by the address
+// libzmq reports) messages, flows, traffic, malformed messages by reason, lost messages, the
+// last error, first and last seen.
 #include <memory>
 #include <string>
 #include <vector>
 
-#include <map>
-
 #include "capture/packet_source.hpp"
 #include "collect/collector_stats.hpp"
+#include "collect/peer_table.hpp"
 #include "collect/zmq_message.hpp"
 
 namespace netlens {
@@ -36,7 +37,6 @@ class ZmqFlowSource final : public PacketSource, public CollectorStatsProvider {
   std::span<const FlowRecord> records() const override { return batch_; }
   CaptureDrops drops() override { return {}; }
   std::string lastError() const override { return error_; }
-  void ioCounters(std::vector<IoCounter>& out) const override;
   std::shared_ptr<const CollectorStats> collectorStats() const override;
 
   const ZmqCollectStats& stats() const { return decoder_.stats(); }
@@ -49,13 +49,16 @@ class ZmqFlowSource final : public PacketSource, public CollectorStatsProvider {
   std::unique_ptr<Sockets> sockets_;
   ZmqMessageDecoder decoder_;
   std::vector<FlowRecord> batch_;
-  // Per probe.
+  // Per probe: what the message from `peer` (libzmq's Peer-Address) did to the decoder's counters
+  // (`before` them) and to the batch (its flows from index `first`).
   void account(const char* peer, const uint8_t* header, size_t header_len, const ZmqCollectStats& before, size_t first,
                size_t payload_len);
-  std::vector<ExporterStats> probes_;
-  std::map<IpAddress, size_t> probe_index_;
+  PeerTable probes_;
   uint64_t probes_not_kept_ = 0;
   uint64_t received_ = 0, received_bytes_ = 0;
+  // The last copy handed out, reused while no message arrived since (readers ask often).
+  mutable std::shared_ptr<const CollectorStats> published_;
+  mutable uint64_t published_received_ = UINT64_MAX;
 };
 
 // True when an -i argument names ZMQ endpoints (tcp://...).

@@ -89,6 +89,7 @@ InterfaceSummary NetworkInterface::summary() const {
   s.networks = networks_;
   s.names = classifier_.names();
   if (collector_) s.collector = collector_->collectorStats();
+  for (const ExportStatsProvider* e : export_stats_) s.exports.push_back(e->exportStats());
   s.stats.names.cache_entries = naming_->cache.size();
   s.stats.names.cache_evicted = naming_->cache.evicted();
   if (naming_->aliases) s.aliases = naming_->aliases->current();

@@ -15,6 +15,7 @@
 #include "core/timestamp.hpp"
 #include "collect/collector_stats.hpp"
 #include "collect/flow_record.hpp"
+#include "export/export_stats.hpp"
 #include "decode/decoded_packet.hpp"
 #include "engine/app_names.hpp"
 #include "engine/engine_config.hpp"
@@ -68,14 +69,6 @@ struct TableCounters {
   uint64_t dropped = 0;  // not created: table full and nothing could be evicted
 };
 
-// A counter of what feeds or drains an interface besides packets: a collector's messages, an
-// exporter's queue. Names are static strings; e.g. {"zmq_export", "dropped_queue_full", 3}.
-struct IoCounter {
-  const char* group;
-  const char* name;
-  uint64_t value;
-};
-
 struct InterfaceStats {
   TrafficCounter received;  // every frame the source delivered (captured length)
   TrafficCounter ipv4, ipv6;  // frames that became flow packets
@@ -96,7 +89,6 @@ struct InterfaceStats {
   Throughput throughput;
   Micros first_packet = 0;
   Micros last_packet = 0;
-  std::vector<IoCounter> io;  // collector and exporter counters, by group (see IoCounter)
 };
 
 // The interface-level part of the state, copied in one go (small: no flows, no hosts).
@@ -110,7 +102,8 @@ struct InterfaceSummary {
   std::vector<NetworkStats> networks;
   std::shared_ptr<const NameTable> names;
   std::shared_ptr<const enrich::AliasMap> aliases;  // administrators' names for hosts (may be null)
-  std::shared_ptr<const CollectorStats> collector;  // flow collectors only: exporters, agents
+  std::shared_ptr<const CollectorStats> collector;  // flow collectors only: what feeds the interface, its peers
+  std::vector<ExportStats> exports;  // one per flow exporter: what became of the interface's flows
   GeoLookupStats geo_lookups;
   std::shared_ptr<const Enrichment> enrich;  // resolves hosts' geolocation texts, MAC vendors
 };
@@ -150,11 +143,13 @@ class NetworkInterface {
   // Exporters get each flow's traffic since its previous export: at least every `interval`
   // while it is active (the tick walks the table in slices), and once more when it ends.
   void addFlowExporter(FlowExporter* exporter, Micros interval);
+  // An exporter's statistics for this interface's flows, copied into every summary (read on the
+  // packet thread).
+  void addExportStats(const ExportStatsProvider* stats) { export_stats_.push_back(stats); }
   void setCaptureDrops(uint64_t kernel, uint64_t interface) {
     stats_.kernel_drops = kernel;
     stats_.interface_drops = interface;
   }
-  void setIoCounters(std::vector<IoCounter> counters) { stats_.io = std::move(counters); }
   void requestNdpiReload() { classifier_.requestReload(); }
   // Active reverse resolution (-n local/all) asks this pool; answers are read on the tick.
   void setResolver(enrich::ReverseResolver* resolver);
@@ -275,6 +270,7 @@ class NetworkInterface {
   std::vector<uint32_t> active_local_hosts_;  // local hosts with traffic since the last tick
   uint32_t tick_seq_ = 1;
   const CollectorStatsProvider* collector_ = nullptr;
+  std::vector<const ExportStatsProvider*> export_stats_;
   DecoderOptions sampled_decoder_;      // sampled frames: truncated IP packets are decoded
   std::vector<uint8_t> sampled_l3_;     // a truncated sampled packet, lengths fixed for nDPI
   Micros flow_idle_ = 0, tcp_closed_ = 0, local_host_idle_ = 0, remote_host_idle_ = 0;

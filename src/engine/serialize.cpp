@@ -256,13 +256,9 @@ void writeInterfaceJson(JsonWriter& w, const InterfaceSummary& iface) {
   w.field("ndpi_reload_failures", s.ndpi_reload_failures);
   if (s.flow_records) w.field("flow_records", s.flow_records).field("flow_records_invalid", s.flow_records_invalid);
   if (iface.collector) writeCollectorJson(w.key("collector"), *iface.collector);
-  // Collector and exporter counters, one object per group ("zmq_collector": {...}, ...).
-  for (size_t i = 0; i < s.io.size();) {
-    const std::string_view group = s.io[i].group;
-    w.key(group).beginObject();
-    for (; i < s.io.size() && s.io[i].group == group; ++i) w.field(s.io[i].name, s.io[i].value);
-    w.endObject();
-  }
+  w.key("export").beginArray();
+  for (const ExportStats& e : iface.exports) writeExportJson(w, e);
+  w.endArray();
   const enrich::NameStats& n = s.names;
   w.key("names").beginObject().field("dns_responses", n.dns_responses).field("mdns_messages", n.mdns_messages)
       .field("netbios_messages", n.netbios_messages).field("dhcp_messages", n.dhcp_messages)
@@ -303,59 +299,94 @@ void writeNetworksJson(JsonWriter& w, const InterfaceSummary& iface) {
   w.endArray();
 }
 
-void writeCollectorJson(JsonWriter& w, const CollectorStats& c) {
+namespace {
+
+void writeZmqSkipped(JsonWriter& w, const ZmqSkipped& z) {
+  w.field("bad_header", z.bad_header).field("bad_json", z.bad_json).field("bad_compression", z.bad_compression);
+  w.field("too_large", z.too_large).field("unsupported", z.unsupported).field("other_topics", z.other_topics);
+}
+
+void writePeerJson(JsonWriter& w, const PeerStats& p, std::string_view kind) {
   char ip[48];
   w.beginObject();
-  w.field("kind", c.kind).field("listen", c.listen);
-  w.field("datagrams", c.datagrams).field("bytes", c.bytes).field("socket_drops", c.socket_drops);
-  w.field("malformed_datagrams", c.malformed).field("receive_buffer_bytes", c.receive_buffer);
-  w.field("exporters_not_kept", c.exporters_not_kept);
-  w.key("exporters").beginArray();
-  for (const ExporterStats& e : c.exporters) {
-    w.beginObject();
-    w.field("address", std::string_view(ip, e.address.format(ip)));
-    w.key("domains").beginArray();
-    for (uint32_t d : e.domains) w.value(d);
-    w.endArray();
-    w.key("versions").beginArray();
-    for (uint16_t v : e.versions) w.value(uint32_t(v));
-    w.endArray();
-    w.field("datagrams", e.datagrams).field("flows", e.flows).field("packets", e.packets).field("bytes", e.bytes);
-    if (c.kind == "sflow") {
-      w.field("counter_samples", e.counter_samples).field("skipped_records", e.skipped_records);
-    } else {
-      w.field("option_records", e.option_records).field("templates", e.templates);
-      w.field("templates_learned", e.templates_learned).field("template_errors", e.template_errors);
-      w.field("unknown_template_sets", e.unknown_template_sets);
-    }
-    w.field("malformed_datagrams", e.malformed);
-    if (!e.last_error.empty()) w.field("last_error", e.last_error);
-    w.field("lost_flows", e.lost_flows).field("lost_datagrams", e.lost_datagrams);
-    w.field("sequence_resets", e.sequence_resets);
-    w.key("first_seen").fixed6(e.first_seen).key("last_seen").fixed6(e.last_seen);
-    w.endObject();
+  w.field("address", std::string_view(ip, p.address.format(ip)));
+  w.key("versions").beginArray();
+  for (uint16_t v : p.versions) w.value(uint32_t(v));
+  w.endArray();
+  w.key("domains").beginArray();
+  for (uint32_t d : p.domains) w.value(d);
+  w.endArray();
+  w.field("messages", p.messages).field("flows", p.flows).field("packets", p.packets).field("bytes", p.bytes);
+  w.field("malformed", p.malformed);
+  if (!p.last_error.empty()) w.field("last_error", p.last_error);
+  w.field("lost_flows", p.lost_flows).field("lost_messages", p.lost_messages).field("sequence_resets", p.sequence_resets);
+  w.key("first_seen").fixed6(p.first_seen).key("last_seen").fixed6(p.last_seen);
+  if (kind == "netflow") {
+    w.field("option_records", p.option_records).field("templates", p.templates);
+    w.field("templates_learned", p.templates_learned).field("template_errors", p.template_errors);
+    w.field("unknown_template_sets", p.unknown_template_sets);
+  } else if (kind == "sflow") {
+    w.field("counter_samples", p.counter_samples).field("skipped_records", p.skipped_records);
+  } else if (kind == "zmq") {
+    writeZmqSkipped(w, p.zmq);
   }
+  w.endObject();
+}
+
+void writeAgentInterfaceJson(JsonWriter& w, const AgentInterfaceCounters& i) {
+  char ip[48];
+  w.beginObject();
+  w.field("agent", std::string_view(ip, i.agent.format(ip))).field("if_index", i.if_index);
+  w.field("if_type", i.if_type).field("if_speed", i.if_speed).field("if_direction", i.if_direction);
+  w.field("admin_up", (i.if_status & 1) != 0).field("oper_up", (i.if_status & 2) != 0);
+  w.key("in").beginObject().field("octets", i.in_octets).field("unicast", i.in_ucast)
+      .field("multicast", i.in_multicast).field("broadcast", i.in_broadcast).field("discards", i.in_discards)
+      .field("errors", i.in_errors).field("unknown_protos", i.in_unknown_protos).endObject();
+  w.key("out").beginObject().field("octets", i.out_octets).field("unicast", i.out_ucast)
+      .field("multicast", i.out_multicast).field("broadcast", i.out_broadcast).field("discards", i.out_discards)
+      .field("errors", i.out_errors).endObject();
+  w.field("promiscuous", i.promiscuous);
+  w.key("last_seen").fixed6(i.last_seen);
+  w.endObject();
+}
+
+}  // namespace
+
+void writeCollectorJson(JsonWriter& w, const CollectorStats& c) {
+  w.beginObject();
+  w.field("kind", c.kind).field("listen", c.listen);
+  w.field("messages", c.messages).field("bytes", c.bytes).field("flows", c.flows).field("malformed", c.malformed);
+  w.field("peers_not_kept", c.peers_not_kept);
+  if (c.kind == "zmq") {
+    w.field("flow_messages", c.flow_messages);
+    writeZmqSkipped(w, c.zmq);
+    w.field("lost_messages", c.lost_messages);
+  } else {
+    w.field("socket_drops", c.socket_drops).field("receive_buffer_bytes", c.receive_buffer);
+  }
+  w.key("peers").beginArray();
+  for (const PeerStats& p : c.peers) writePeerJson(w, p, c.kind);
   w.endArray();
   if (c.kind == "sflow") {
     w.key("interfaces").beginArray();
-    for (const AgentInterfaceCounters& i : c.interfaces) {
-      w.beginObject();
-      w.field("agent", std::string_view(ip, i.agent.format(ip))).field("if_index", i.if_index);
-      w.field("if_type", i.if_type).field("if_speed", i.if_speed).field("if_direction", i.if_direction);
-      w.field("admin_up", (i.if_status & 1) != 0).field("oper_up", (i.if_status & 2) != 0);
-      w.key("in").beginObject().field("octets", i.in_octets).field("unicast", i.in_ucast)
-          .field("multicast", i.in_multicast).field("broadcast", i.in_broadcast).field("discards", i.in_discards)
-          .field("errors", i.in_errors).field("unknown_protos", i.in_unknown_protos).endObject();
-      w.key("out").beginObject().field("octets", i.out_octets).field("unicast", i.out_ucast)
-          .field("multicast", i.out_multicast).field("broadcast", i.out_broadcast).field("discards", i.out_discards)
-          .field("errors", i.out_errors).endObject();
-      w.field("promiscuous", i.promiscuous);
-      w.key("last_seen").fixed6(i.last_seen);
-      w.endObject();
-    }
+    for (const AgentInterfaceCounters& i : c.interfaces) writeAgentInterfaceJson(w, i);
     w.endArray();
     w.field("interfaces_not_kept", c.interfaces_not_kept);
   }
+  w.endObject();
+}
+
+void writeExportJson(JsonWriter& w, const ExportStats& e) {
+  w.beginObject().field("kind", e.kind);
+  w.key("destinations").beginArray();
+  for (const std::string& d : e.destinations) w.value(d);
+  w.endArray();
+  if (e.kind == "zmq") {
+    w.field("connect", e.connect).field("encrypted", e.encrypted).field("subscribers", e.subscribers);
+  } else if (e.kind == "netflow") {
+    w.field("version", uint32_t(e.version)).field("round_robin", e.round_robin);
+  }
+  forEachExportCounter(e, [&](const char* name, uint64_t v) { w.field(name, v); });
   w.endObject();
 }
 

@@ -15,8 +15,11 @@ void writeHostJson(JsonWriter& w, const Host& h, const InterfaceSummary& iface);
 void writeInterfaceJson(JsonWriter& w, const InterfaceSummary& iface);
 void writeApplicationsJson(JsonWriter& w, const InterfaceSummary& iface);
 void writeNetworksJson(JsonWriter& w, const InterfaceSummary& iface);
-// A flow collector: its socket, its exporters (sFlow: agents) and the agents' interface counters.
+// A flow collector (NetFlow/IPFIX, sFlow, ZMQ): its totals, its peers (exporters, agents,
+// probes) and the sFlow agents' interface counters.
 void writeCollectorJson(JsonWriter& w, const CollectorStats& c);
+// A flow exporter: what it is and what became of the interface's flows there.
+void writeExportJson(JsonWriter& w, const ExportStats& e);
 // Coordinates as written: five decimals.
 double geoDegrees(float v);
 // Geolocation fields of a host (country, city, latitude, longitude, asn, as_name), inline.

@@ -85,19 +85,34 @@ FlowRecord exportRecordOf(const Flow& f, const FlowDelta& d) {
 void ExportFeed::exportFlow(const NetworkInterface& iface, const Flow& flow, const FlowDelta& delta) {
   if (batch_.flows.empty()) {
     batch_.names = iface.classifier().names();
-    batch_.stats = stats_;
+    batch_.counters = counters_;
     batch_.flows.reserve(1024);
   }
   batch_.flows.push_back(exportRecordOf(flow, delta));
-  stats_->flows.fetch_add(1, std::memory_order_relaxed);
+  counters_->flows.fetch_add(1, std::memory_order_relaxed);
   if (batch_.flows.size() >= 4096) flush();
 }
 
 void ExportFeed::flush() {
   if (batch_.flows.empty()) return;
   const size_t n = batch_.flows.size();
-  if (!worker_.push(std::move(batch_))) stats_->dropped_queue_full.fetch_add(n, std::memory_order_relaxed);
+  if (!worker_.push(std::move(batch_))) counters_->dropped_queue_full.fetch_add(n, std::memory_order_relaxed);
   batch_ = ExportBatch{};
+}
+
+ExportStats ExportFeed::exportStats() const {
+  ExportStats s;
+  worker_.describe(s);
+  const ExportCounters& c = *counters_;
+  s.flows = c.flows.load(std::memory_order_relaxed);
+  s.flows_sent = c.flows_sent.load(std::memory_order_relaxed);
+  s.records_sent = c.records_sent.load(std::memory_order_relaxed);
+  s.messages = c.messages.load(std::memory_order_relaxed);
+  s.dropped_queue_full = c.dropped_queue_full.load(std::memory_order_relaxed);
+  s.no_subscriber = c.no_subscriber.load(std::memory_order_relaxed);
+  s.send_errors = c.send_errors.load(std::memory_order_relaxed);
+  s.queued = worker_.queued();
+  return s;
 }
 
 }  // namespace netlens

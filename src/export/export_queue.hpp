@@ -17,24 +17,26 @@
 #include "collect/flow_record.hpp"
 #include "engine/flow_sink.hpp"
 #include "engine/network_interface.hpp"
+#include "export/export_stats.hpp"
 
 namespace netlens {
 
-// What became of one interface's flows in one exporter; written by both threads, read by the
-// packet thread for the API and the status line.
-struct ExportStats {
-  std::atomic<uint64_t> flows{0};               // flow updates handed to the exporter
-  std::atomic<uint64_t> dropped_queue_full{0};  // lost: the export queue (or socket) was full
-  std::atomic<uint64_t> sent{0};                // sent on the wire
-  std::atomic<uint64_t> no_subscriber{0};       // published while no collector was subscribed (ZMQ)
-  std::atomic<uint64_t> send_errors{0};         // flows in messages the network refused
-  std::atomic<uint64_t> messages{0};            // messages or datagrams sent
+// What became of one interface's flows in one exporter (see ExportStats for each counter);
+// written by both threads, read by the packet thread for the API and the status line.
+struct ExportCounters {
+  std::atomic<uint64_t> flows{0};
+  std::atomic<uint64_t> dropped_queue_full{0};
+  std::atomic<uint64_t> flows_sent{0};
+  std::atomic<uint64_t> records_sent{0};
+  std::atomic<uint64_t> no_subscriber{0};
+  std::atomic<uint64_t> send_errors{0};
+  std::atomic<uint64_t> messages{0};
 };
 
 struct ExportBatch {
   std::shared_ptr<const NameTable> names;
   std::vector<FlowRecord> flows;
-  std::shared_ptr<ExportStats> stats;
+  std::shared_ptr<ExportCounters> counters;
 };
 
 class ExportWorker {
@@ -42,8 +44,9 @@ class ExportWorker {
   ExportWorker(std::string name, size_t max_queued_flows);
   virtual ~ExportWorker();
   const std::string& name() const { return name_; }
-  // The group of its counters: "zmq_export", "netflow_export".
-  virtual const char* kind() const = 0;
+  // What the exporter is (kind, destinations, ...) and its own gauges (ZMQ subscribers); the
+  // queue's length is queued().
+  virtual void describe(ExportStats& out) const = 0;
   // Packet thread: false when the queue is full (the batch is not taken).
   bool push(ExportBatch&& batch);
   // Starts the thread; stop() sends what is queued, then ends it. The subclass's destructor
@@ -70,20 +73,18 @@ class ExportWorker {
   std::thread thread_;
 };
 
-// One interface's door into one ExportWorker.
-class ExportFeed final : public FlowExporter {
+// One interface's door into one ExportWorker, and what became of that interface's flows there.
+// The worker must outlive the feed (stopped, it still describes itself).
+class ExportFeed final : public FlowExporter, public ExportStatsProvider {
  public:
-  explicit ExportFeed(ExportWorker& worker) : worker_(worker), kind_(worker.kind()), stats_(std::make_shared<ExportStats>()) {}
+  explicit ExportFeed(ExportWorker& worker) : worker_(worker), counters_(std::make_shared<ExportCounters>()) {}
   void exportFlow(const NetworkInterface& iface, const Flow& flow, const FlowDelta& delta) override;
   void flush() override;
-  const ExportStats& stats() const { return *stats_; }
-  const ExportWorker& worker() const { return worker_; }  // only while the exporter runs
-  const char* kind() const { return kind_; }
+  ExportStats exportStats() const override;
 
  private:
   ExportWorker& worker_;
-  const char* kind_;
-  std::shared_ptr<ExportStats> stats_;
+  std::shared_ptr<ExportCounters> counters_;
   ExportBatch batch_;
 };
 

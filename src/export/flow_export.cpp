@@ -2,7 +2,6 @@
 
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <stdexcept>
 #include <thread>
 
@@ -41,44 +40,15 @@ std::vector<std::unique_ptr<ExportWorker>> openExporters(const FlowIoOptions& o,
   return out;
 }
 
-void exportCounters(const std::vector<std::unique_ptr<ExportFeed>>& feeds, std::vector<IoCounter>& out,
-                    bool exporters_running) {
-  for (const char* group : {"zmq_export", "netflow_export"}) {
-    const bool zmq = std::strcmp(group, "zmq_export") == 0;
-    uint64_t flows = 0, dropped = 0, sent = 0, none = 0, errors = 0, messages = 0, queued = 0;
-    bool any = false;
-    for (const auto& f : feeds) {
-      if (std::strcmp(f->kind(), group) != 0) continue;
-      any = true;
-      const ExportStats& s = f->stats();
-      flows += s.flows.load(), dropped += s.dropped_queue_full.load(), sent += s.sent.load();
-      none += s.no_subscriber.load(), errors += s.send_errors.load(), messages += s.messages.load();
-      if (exporters_running) queued += f->worker().queued();
-    }
-    if (!any) continue;
-    out.push_back({group, "flows", flows});
-    out.push_back({group, "sent", sent});
-    out.push_back({group, zmq ? "messages" : "datagrams", messages});
-    out.push_back({group, "dropped_queue_full", dropped});
-    if (zmq) out.push_back({group, "no_subscriber", none});
-    out.push_back({group, "send_errors", errors});
-    out.push_back({group, "queued", queued});
+void printExportStatus(const std::string& iface, const std::vector<std::unique_ptr<ExportFeed>>& feeds) {
+  for (const auto& f : feeds) {
+    const ExportStats s = f->exportStats();
+    std::string line = "export " + s.kind;
+    for (size_t i = 0; i < s.destinations.size(); ++i) line.append(i ? "," : " ").append(s.destinations[i]);
+    line += ':';
+    forEachExportCounter(s, [&](const char* name, uint64_t v) { line.append(" ").append(name).append("=").append(std::to_string(v)); });
+    std::fprintf(stderr, "netlens: %s: %s\n", iface.c_str(), line.c_str());
   }
-}
-
-void printExportStatus(const std::string& iface, const std::vector<IoCounter>& io) {
-  std::string line;
-  const char* group = nullptr;
-  for (const IoCounter& c : io) {
-    if (std::strstr(c.group, "_export") == nullptr) continue;
-    if (!group || std::strcmp(group, c.group) != 0) {
-      if (!line.empty()) std::fprintf(stderr, "netlens: %s: %s\n", iface.c_str(), line.c_str());
-      group = c.group;
-      line = std::string(group) + ":";
-    }
-    line.append(" ").append(c.name).append("=").append(std::to_string(c.value));
-  }
-  if (!line.empty()) std::fprintf(stderr, "netlens: %s: %s\n", iface.c_str(), line.c_str());
 }
 
 void waitForSubscribers(const std::vector<std::unique_ptr<ExportWorker>>& exporters, uint32_t seconds, bool quiet) {

@@ -1,6 +1,6 @@
 #pragma once
 // Wiring of the flow exporters for the runner: opening them from the options, their counters
-// for the API and the status line, waiting for collectors before reading files.
+// on the status line, waiting for collectors before reading files.
 #include <memory>
 #include <string>
 #include <vector>
@@ -12,12 +12,9 @@ namespace netlens {
 
 // Every exporter the options ask for, started (throws std::runtime_error with a clear message).
 std::vector<std::unique_ptr<ExportWorker>> openExporters(const FlowIoOptions& options, bool quiet);
-// One interface's export counters, summed per kind ("zmq_export", "netflow_export"); the queue
-// lengths only while the exporters still run.
-void exportCounters(const std::vector<std::unique_ptr<ExportFeed>>& feeds, std::vector<IoCounter>& out,
-                    bool exporters_running = true);
-// One line per export kind on stderr, when there are export counters.
-void printExportStatus(const std::string& iface, const std::vector<IoCounter>& io);
+// One line per exporter on stderr: what became of the interface's flows there, e.g.
+// "netlens: eth0: export zmq tcp://*:5556: flows=10 flows_sent=10 ...".
+void printExportStatus(const std::string& iface, const std::vector<std::unique_ptr<ExportFeed>>& feeds);
 // Waits up to `seconds` until every ZMQ exporter has a subscriber.
 void waitForSubscribers(const std::vector<std::unique_ptr<ExportWorker>>& exporters, uint32_t seconds, bool quiet);
 

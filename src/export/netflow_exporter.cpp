@@ -108,7 +108,14 @@ NetflowExporter::~NetflowExporter() {
   for (int fd : sockets_) close(fd);
 }
 
-void NetflowExporter::flushStream(Stream& s, ExportStats* stats) {
+void NetflowExporter::describe(ExportStats& out) const {
+  out.kind = "netflow";
+  out.destinations = options_.collectors;
+  out.version = uint16_t(options_.version);
+  out.round_robin = options_.round_robin;
+}
+
+void NetflowExporter::flushStream(Stream& s, ExportCounters* counters) {
   if (s.records == 0) return;
   std::vector<uint8_t>& b = s.buf;
   if (s.set_start) {
@@ -129,9 +136,14 @@ void NetflowExporter::flushStream(Stream& s, ExportStats* stats) {
   }
   bool sent = true;
   for (size_t t : s.targets) sent &= ::send(sockets_[t], b.data(), b.size(), MSG_DONTWAIT) == ssize_t(b.size());
-  if (stats) {
-    if (sent) stats->sent.fetch_add(s.flows_in, std::memory_order_relaxed), stats->messages.fetch_add(1, std::memory_order_relaxed);
-    else stats->send_errors.fetch_add(s.flows_in, std::memory_order_relaxed);
+  if (counters) {
+    if (sent) {
+      counters->flows_sent.fetch_add(s.flows_in, std::memory_order_relaxed);
+      counters->records_sent.fetch_add(s.records, std::memory_order_relaxed);
+      counters->messages.fetch_add(1, std::memory_order_relaxed);
+    } else {
+      counters->send_errors.fetch_add(s.flows_in, std::memory_order_relaxed);
+    }
   }
   ++s.datagrams;
   b.clear();
@@ -139,12 +151,12 @@ void NetflowExporter::flushStream(Stream& s, ExportStats* stats) {
   s.records = s.count = s.flows_in = 0;
 }
 
-void NetflowExporter::addRecord(Stream& s, const FlowRecord& r, bool forward, ExportStats& stats) {
+void NetflowExporter::addRecord(Stream& s, const FlowRecord& r, bool forward, ExportCounters& counters) {
   const bool v6 = r.ip_version == 6;
   const uint16_t tid = v6 ? kTemplateV6 : kTemplateV4;
   const size_t rec_len = recordLength(v6);
   std::vector<uint8_t>& b = s.buf;
-  if (!b.empty() && b.size() + rec_len + 4 + 3 > kMaxDatagram) flushStream(s, &stats);
+  if (!b.empty() && b.size() + rec_len + 4 + 3 > kMaxDatagram) flushStream(s, &counters);
   if (b.empty()) {
     // Header; counts, times and sequence are filled in when the datagram leaves.
     if (options_.version == 9) {
@@ -196,11 +208,11 @@ void NetflowExporter::send(ExportBatch& batch) {
   for (const FlowRecord& r : batch.flows) {
     if (r.ip_version != 4 && r.ip_version != 6) continue;
     Stream& s = streams_[options_.round_robin ? next_collector_++ % streams_.size() : 0];
-    if (r.packets || r.bytes) addRecord(s, r, true, *batch.stats);
-    if (r.out_packets || r.out_bytes) addRecord(s, r, false, *batch.stats);
+    if (r.packets || r.bytes) addRecord(s, r, true, *batch.counters);
+    if (r.out_packets || r.out_bytes) addRecord(s, r, false, *batch.counters);
     ++s.flows_in;
   }
-  for (Stream& s : streams_) flushStream(s, batch.stats.get());
+  for (Stream& s : streams_) flushStream(s, batch.counters.get());
 }
 
 }  // namespace netlens

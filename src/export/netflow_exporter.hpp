@@ -28,15 +28,15 @@ class NetflowExporter final : public ExportWorker {
  public:
   explicit NetflowExporter(const NetflowExportOptions& options);  // resolves and opens sockets
   ~NetflowExporter() override;
-  const char* kind() const override { return "netflow_export"; }
+  void describe(ExportStats& out) const override;
 
  protected:
   void send(ExportBatch& batch) override;
 
  private:
   struct Stream;  // one datagram under construction, and where it goes
-  void addRecord(Stream& s, const FlowRecord& r, bool forward, ExportStats& stats);
-  void flushStream(Stream& s, ExportStats* stats);
+  void addRecord(Stream& s, const FlowRecord& r, bool forward, ExportCounters& counters);
+  void flushStream(Stream& s, ExportCounters* counters);
   NetflowExportOptions options_;
   std::vector<int> sockets_;
   std::vector<Stream> streams_;  // one (all collectors) or one per collector (round-robin)

@@ -2,6 +2,7 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 #include <zmq.hpp>
@@ -64,12 +65,20 @@ void ZmqExporter::readSubscriptions() {
 
 void ZmqExporter::idle() { readSubscriptions(); }
 
+void ZmqExporter::describe(ExportStats& out) const {
+  out.kind = "zmq";
+  out.destinations = {options_.endpoint};
+  out.connect = options_.connect;
+  out.encrypted = !options_.server_public_key.empty();
+  out.subscribers = uint32_t(std::max(0, subscribers_.load()));
+}
+
 void ZmqExporter::finish() {
   readSubscriptions();
   socket_->socket.close();  // waits up to the linger time for queued messages
 }
 
-void ZmqExporter::sendMessage(const std::string& json, size_t flows, ExportStats& stats) {
+void ZmqExporter::sendMessage(const std::string& json, size_t flows, ExportCounters& counters) {
   // 24-byte header: topic[16], version 2, source id 0, size u16, message id (network order).
   uint8_t h[24] = {};
   std::memcpy(h, "flow", 4);
@@ -89,19 +98,20 @@ void ZmqExporter::sendMessage(const std::string& json, size_t flows, ExportStats
   }
   const uint16_t size = uint16_t(std::min<size_t>(payload->size(), 65535));
   h[18] = uint8_t(size), h[19] = uint8_t(size >> 8);
-  if (subscribers_.load() == 0) stats.no_subscriber.fetch_add(flows, std::memory_order_relaxed);
+  if (subscribers_.load() == 0) counters.no_subscriber.fetch_add(flows, std::memory_order_relaxed);
   try {
     zmq::socket_t& s = socket_->socket;
     if (!s.send(zmq::buffer(h, sizeof(h)), zmq::send_flags::sndmore | zmq::send_flags::dontwait)) {
-      stats.dropped_queue_full.fetch_add(flows, std::memory_order_relaxed);
+      counters.dropped_queue_full.fetch_add(flows, std::memory_order_relaxed);
       return;
     }
     // Once the first frame is taken, ZeroMQ takes the rest of the message.
     s.send(zmq::buffer(payload->data(), payload->size()), zmq::send_flags::none);
-    stats.sent.fetch_add(flows, std::memory_order_relaxed);
-    stats.messages.fetch_add(1, std::memory_order_relaxed);
+    counters.flows_sent.fetch_add(flows, std::memory_order_relaxed);
+    counters.records_sent.fetch_add(flows, std::memory_order_relaxed);  // one JSON object a flow
+    counters.messages.fetch_add(1, std::memory_order_relaxed);
   } catch (const zmq::error_t&) {
-    stats.send_errors.fetch_add(flows, std::memory_order_relaxed);
+    counters.send_errors.fetch_add(flows, std::memory_order_relaxed);
   }
 }
 
@@ -112,7 +122,7 @@ void ZmqExporter::send(ExportBatch& batch) {
   auto close = [&] {
     if (in_message == 0) return;
     json_.push_back(']');
-    sendMessage(json_, in_message, *batch.stats);
+    sendMessage(json_, in_message, *batch.counters);
     json_.clear();
     in_message = 0;
   };

@@ -27,7 +27,7 @@ class ZmqExporter final : public ExportWorker {
   ~ZmqExporter() override;
   // Collectors currently subscribed to the flows (from XPUB's subscription messages).
   int subscribers() const { return subscribers_.load(); }
-  const char* kind() const override { return "zmq_export"; }
+  void describe(ExportStats& out) const override;
 
  protected:
   void send(ExportBatch& batch) override;
@@ -37,7 +37,7 @@ class ZmqExporter final : public ExportWorker {
  private:
   struct Socket;
   void readSubscriptions();
-  void sendMessage(const std::string& json, size_t flows, ExportStats& stats);
+  void sendMessage(const std::string& json, size_t flows, ExportCounters& counters);
   ZmqExportOptions options_;
   std::unique_ptr<Socket> socket_;
   std::atomic<int> subscribers_{0};

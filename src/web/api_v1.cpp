@@ -351,7 +351,7 @@ ApiResult apiExporters(const NamedSnapshot& n) {
   const InterfaceSummary& s = n.snapshot->summary;
   w.beginObject().field("id", n.id).field("name", s.name).key("collector");
   if (s.collector) writeCollectorJson(w, *s.collector);
-  else w.null();  // not a flow collector: a capture has no exporters
+  else w.null();  // not a flow collector: a capture has no peers
   w.key("snapshot_time").fixed6(n.snapshot->taken_at);
   w.endObject();
   return r;

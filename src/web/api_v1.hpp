@@ -40,7 +40,8 @@ ApiResult apiFlow(const QueryView& s, const std::string& id, const Visibility& v
 ApiResult apiApplications(const QueryView& s);
 ApiResult apiL4Protocols(const QueryView& s);
 ApiResult apiNetworks(const QueryView& s);
-// A flow collector's exporters (sFlow: agents and their interface counters).
+// What feeds a flow collector (NetFlow/IPFIX, sFlow, ZMQ): its totals and its peers (exporters,
+// agents, probes; sFlow agents' interface counters); "collector" is null for packet sources.
 ApiResult apiExporters(const NamedSnapshot& iface);
 ApiResult apiTopTalkers(const QueryView& s, const Params& p, const Visibility& v);
 

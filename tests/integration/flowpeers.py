@@ -227,12 +227,13 @@ class Api:
         raise Failure("the API did not answer")
 
     def wait_datagrams(self, iface, want, timeout=15):
-        """Waits until interface iface's collector counted `want` datagrams; returns the collector."""
+        """Waits until interface iface's collector counted `want` datagrams (its `messages`);
+        returns the collector."""
         deadline = time.monotonic() + timeout
         got = None
         while time.monotonic() < deadline:
             got = self.get(f"/api/v1/interfaces/{iface}/exporters")["collector"]
-            if got["datagrams"] >= want:
+            if got["messages"] >= want:
                 return got
             time.sleep(0.1)
-        raise Failure(f"interface {iface} received {got and got['datagrams']} datagrams, expected {want}")
+        raise Failure(f"interface {iface} received {got and got['messages']} datagrams, expected {want}")

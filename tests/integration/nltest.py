@@ -75,6 +75,13 @@ def check_eq(actual, expected, what):
     print(f"  ok: {what} ({short(actual, 80)})")
 
 
+def check_documented(spec, schema, obj, what):
+    """Every field of obj (a JSON object of the API) is a property of the OpenAPI document's
+    component schema `schema`."""
+    props = spec["components"]["schemas"][schema]["properties"]
+    check_eq(sorted(set(obj) - set(props)), [], f"{what}: every field is in the OpenAPI schema {schema}")
+
+
 def short(v, limit=400):
     s = repr(v)
     return s if len(s) <= limit else s[:limit] + "..."

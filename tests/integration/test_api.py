@@ -6,6 +6,7 @@ error, unknown things 404, large answers are gzip-compressed, and the OpenAPI do
 every route."""
 import json
 import os
+import re
 import struct
 import time
 
@@ -137,6 +138,11 @@ def corpus_checks(args, tmp):
         spec, _ = api.get("/api/v1/openapi.json")
         for route in ["/api/v1/interfaces/{id}/hosts", "/api/v1/interfaces/{id}/flows", "/api/v1/status"]:
             check(route in spec["paths"], f"OpenAPI lists {route}")
+        refs = set(re.findall(r'"#/components/schemas/([^"]+)"', json.dumps(spec)))
+        check_eq(sorted(refs - set(spec["components"]["schemas"])), [], f"OpenAPI: every $ref names a schema ({sorted(refs)})")
+        nltest.check_documented(spec, "InterfaceDetail", one, "GET /api/v1/interfaces/0")
+        check_eq(one["interface"]["export"], [], "a capture without exporters: an empty export list")
+        check("collector" not in one["interface"], "a capture has no collector")
         check(proc.poll() is None, "netlens still running after bad requests")
     finally:
         nltest.kill_quietly(proc)

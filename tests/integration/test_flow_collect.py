@@ -57,7 +57,7 @@ def bad_input(port, source="127.0.0.2"):
     for d in [good] + unknown + truncated + garbage:
         s.sendto(d, ("127.0.0.1", port))
     s.close()
-    return {"datagrams": 8, "flows": 1, "unknown_template_sets": 3, "malformed_datagrams": 4}
+    return {"messages": 8, "flows": 1, "unknown_template_sets": 3, "malformed": 4}
 
 
 def socket_drops(args, tmp):
@@ -91,16 +91,16 @@ def socket_drops(args, tmp):
             deadline = time.monotonic() + 30
             while time.monotonic() < deadline:
                 c = api.get("/api/v1/interfaces/0/exporters")["collector"]
-                if c["datagrams"] + c["socket_drops"] >= total:
+                if c["messages"] + c["socket_drops"] >= total:
                     return c
                 time.sleep(0.2)
-            raise nltest.Failure(f"the collector accounted for {c['datagrams'] + c['socket_drops']} of {total} datagrams")
+            raise nltest.Failure(f"the collector accounted for {c['messages'] + c['socket_drops']} of {total} datagrams")
 
         # What the buffer held is read; the kernel tells of drops with the next datagram queued
         # (SO_RXQ_OVFL), and that datagram's sequence number reveals the flows lost.
         last, stable = -1, 0
         while stable < 3:
-            got = api.get("/api/v1/interfaces/0/exporters")["collector"]["datagrams"]
+            got = api.get("/api/v1/interfaces/0/exporters")["collector"]["messages"]
             stable = stable + 1 if got == last else 0
             last = got
             time.sleep(0.3)
@@ -118,12 +118,13 @@ def socket_drops(args, tmp):
     finally:
         nltest.stop(netlens)
     check(c["socket_drops"] > 0, f"the socket dropped datagrams while netlens was stopped ({c['socket_drops']} of {sent})")
-    check_eq(c["datagrams"] + c["socket_drops"], sent, "received + dropped = sent")
+    check_eq(c["messages"] + c["socket_drops"], sent, "received + dropped = sent")
     check_eq(iface["drops"]["kernel"], c["socket_drops"], "socket drops are the interface's kernel drops")
-    e = c["exporters"][0]
+    e = c["peers"][0]
     check_eq(e["lost_flows"], c["socket_drops"] * per,
              "the exporter's sequence numbers count the dropped datagrams' flows as lost")
-    check_eq(iface["packets"], c["datagrams"] * per, "every received record counts")
+    check_eq(iface["packets"], c["messages"] * per, "every received record counts")
+    check_eq(c["flows"], c["messages"] * per, "the collector's flow records: every received record")
 
 
 def body(args, tmp):
@@ -179,7 +180,7 @@ def body(args, tmp):
         # Bad input to the v9 interface, from another exporter address.
         bad_port = ports[1]
         want_bad = bad_input(bad_port)
-        api.wait_datagrams(1, tees[1].count + want_bad["datagrams"])
+        api.wait_datagrams(1, tees[1].count + want_bad["messages"])
         iface = api.get("/api/v1/interfaces/1")
         check("collector" in iface["interface"], "the interface summary carries the collector's statistics")
         check(netlens.poll() is None, "netlens keeps running after bad input")
@@ -209,16 +210,16 @@ def body(args, tmp):
         check_eq(got, flowpeers.pairs_of_records(ref_records), f"{name}: ... and equal what nfcapd received")
         coll = part["interface"]["collector"]
         check_eq(coll["kind"], "netflow", f"{name}: a NetFlow collector")
-        exporters = {e["address"]: e for e in coll["exporters"]}
+        exporters = {e["address"]: e for e in coll["peers"]}
         src = "::1" if ":" in host else "127.0.0.1"
         check(src in exporters, f"{name}: the exporter is {src}", str(list(exporters)))
         e = exporters[src]
         check_eq(e["versions"], [version], f"{name}: export version")
-        check_eq(e["datagrams"], tees[i].count, f"{name}: every datagram counted")
+        check_eq(e["messages"], tees[i].count, f"{name}: every datagram counted")
         check_eq(e["flows"], len(ref_records), f"{name}: as many flow records as nfcapd stored")
         check_eq((e["packets"], e["bytes"]), (sum(v[0] for v in want.values()), sum(v[1] for v in want.values())),
                  f"{name}: the exporter's packets and bytes")
-        check_eq((e["lost_flows"], e["lost_datagrams"], e["malformed_datagrams"], e["unknown_template_sets"]),
+        check_eq((e["lost_flows"], e["lost_messages"], e["malformed"], e["unknown_template_sets"]),
                  (0, 0, 0, 0), f"{name}: nothing lost, malformed or unknown")
         if version != 5:
             check(e["templates"] >= 1, f"{name}: templates known ({e['templates']})")
@@ -237,11 +238,13 @@ def body(args, tmp):
         check(dns and all(f["app"].startswith("DNS") for f in dns), f"{name}: port 53 flows are DNS ({len(dns)})")
 
     coll = doc["interfaces"][1]["interface"]["collector"]
-    bad = {e["address"]: e for e in coll["exporters"]}.get("127.0.0.2")
+    bad = {e["address"]: e for e in coll["peers"]}.get("127.0.0.2")
     check(bad is not None, "the bad input's sender is an exporter of its own")
     check_eq({k: bad[k] for k in want_bad}, want_bad, "bad input counted in its exporter's statistics")
     check(bad.get("last_error"), f"the last malformation is named ({bad.get('last_error')})")
-    check_eq(coll["malformed_datagrams"], want_bad["malformed_datagrams"], "collector-wide malformed datagrams")
+    check_eq(coll["malformed"], want_bad["malformed"], "collector-wide malformed datagrams")
+    check_eq((coll["messages"], coll["flows"]), (sum(e["messages"] for e in coll["peers"]), sum(e["flows"] for e in coll["peers"])),
+             "collector-wide datagrams and flow records: its exporters'")
     flows = [f for f in doc["interfaces"][1]["flows"] if f["client_ip"] == "10.9.9.1"]
     check_eq([(f["cli2srv_packets"], f["cli2srv_bytes"]) for f in flows], [(3, 300)],
              "the good record among the bad ones counts")

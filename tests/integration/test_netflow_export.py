@@ -3,8 +3,9 @@
 
 netlens reads a corpus capture and exports its flows to nfcapd on the loopback; nfdump's
 records, summed per (source, destination) address pair, must equal the capture's own packets
-and bytes per pair (tshark: frame.cap_len, the bytes netlens counts) and netlens's dump. With
---netflow-export-round-robin and two collectors, each flow goes to one of them and together
+and bytes per pair (tshark: frame.cap_len, the bytes netlens counts) and netlens's dump, and the
+exporter's own statistics (the dump's interface.export) must tell exactly what nfdump received.
+With --netflow-export-round-robin and two collectors, each flow goes to one of them and together
 they hold everything.
 """
 import collections
@@ -35,18 +36,21 @@ def stop_nfcapd(proc):
 
 
 def nfdump_pairs(d):
+    """nfdump's records in d, summed per address pair, and how many records there are."""
     p = T.run(["nfdump", "-R", d, "-q", "-N", "-o", "fmt:%sa,%da,%pkt,%byt"])
     if p.returncode != 0:
         raise T.Failure(f"nfdump: {p.stderr.strip()}")
     out = collections.Counter()
+    records = 0
     for line in p.stdout.splitlines():
         parts = [x.strip() for x in line.split(",")]
         if len(parts) != 4:
             continue
+        records += 1
         k = (parts[0], parts[1])
         pk, by = out.get(k, (0, 0))
         out[k] = (pk + int(parts[2]), by + int(parts[3]))
-    return dict(out)
+    return dict(out), records
 
 
 def capture_pairs(pcap):
@@ -75,13 +79,23 @@ def dump_pairs(doc):
 
 
 def run_netlens(args, tmp, tag, *export):
+    """netlens exporting the capture; returns its dump and its exporter's statistics (the dump is
+    written once the exporters have sent everything)."""
     out = os.path.join(tmp, f"{tag}.json")
     p = T.run([args.netlens, "-i", os.path.join(args.pcaps, PCAP), "--shutdown-when-done", "--dump-json", out, *export])
     if p.returncode != 0:
         raise T.Failure(f"netlens exited {p.returncode}: {p.stderr.strip()}")
-    end = [l for l in p.stderr.splitlines() if "(end): netflow_export:" in l]
-    T.check(end and " dropped_queue_full=0 " in end[-1] and " send_errors=0 " in end[-1], f"{tag}: every flow sent", end)
-    return T.load_dump(out)
+    doc = T.load_dump(out)
+    exports = doc["interface"]["export"]
+    T.check_eq([e["kind"] for e in exports], ["netflow"], f"{tag}: one exporter in the dump")
+    e = exports[0]
+    T.check(e["flows"] > 0, f"{tag}: flows handed to the exporter", str(e))
+    T.check_eq((e["flows_sent"], e["dropped_queue_full"], e["send_errors"], e["queued"]), (e["flows"], 0, 0, 0),
+               f"{tag}: every flow sent")
+    end = [l for l in p.stderr.splitlines() if "(end): export netflow " in l]
+    T.check(end and f" flows_sent={e['flows_sent']} records_sent={e['records_sent']} messages={e['messages']} " in end[-1],
+            f"{tag}: the last status line says the same", end)
+    return doc, e
 
 
 def body(args, tmp):
@@ -92,23 +106,30 @@ def body(args, tmp):
     for version in ("v9", "ipfix"):
         nf, port, d = start_nfcapd(tmp, version)
         try:
-            doc = run_netlens(args, tmp, version, "--netflow-export", f"{version}@127.0.0.1:{port}")
+            doc, e = run_netlens(args, tmp, version, "--netflow-export", f"{version}@127.0.0.1:{port}")
             time.sleep(0.5)
         finally:
             stop_nfcapd(nf)
-        got = nfdump_pairs(d)
+        got, records = nfdump_pairs(d)
         T.check_eq(dump_pairs(doc), capture, f"{version}: netlens's flows per address pair equal the capture's")
         T.check_eq(got, capture, f"{version}: nfdump's records per address pair equal the capture's")
+        T.check_eq((e["kind"], e["version"], e["destinations"]), ("netflow", 9 if version == "v9" else 10, [f"127.0.0.1:{port}"]),
+                   f"{version}: the exporter describes itself")
+        T.check_eq(e["records_sent"], records, f"{version}: the exporter's records_sent equal nfdump's records")
 
     # Round-robin over two collectors: disjoint shares that add up to everything.
     (a, pa, da), (b, pb, db) = start_nfcapd(tmp, "rr-a"), start_nfcapd(tmp, "rr-b")
     try:
-        run_netlens(args, tmp, "rr", "--netflow-export", f"ipfix@127.0.0.1:{pa},127.0.0.1:{pb}", "--netflow-export-round-robin")
+        _, e = run_netlens(args, tmp, "rr", "--netflow-export", f"ipfix@127.0.0.1:{pa},127.0.0.1:{pb}",
+                           "--netflow-export-round-robin")
         time.sleep(0.5)
     finally:
         stop_nfcapd(a)
         stop_nfcapd(b)
-    ga, gb = nfdump_pairs(da), nfdump_pairs(db)
+    (ga, ra), (gb, rb) = nfdump_pairs(da), nfdump_pairs(db)
+    T.check_eq((e["round_robin"], e["destinations"]), (True, [f"127.0.0.1:{pa}", f"127.0.0.1:{pb}"]),
+               "round-robin: the exporter describes itself")
+    T.check_eq(e["records_sent"], ra + rb, "round-robin: the exporter's records_sent equal both nfdumps' records")
     T.check(ga and gb, "round-robin: both collectors got flows", f"{len(ga)} and {len(gb)} pairs")
     total = collections.Counter()
     for g in (ga, gb):

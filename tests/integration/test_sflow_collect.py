@@ -224,6 +224,10 @@ def body(args, tmp):
         api.wait_datagrams(0, len(full.datagrams) + 4)
         coll = api.get("/api/v1/interfaces/0/exporters")["collector"]
         check_eq(coll["kind"], "sflow", "the exporters route names an sFlow collector")
+        spec = api.get("/api/v1/openapi.json")
+        nltest.check_documented(spec, "Collector", coll, "the sFlow collector")
+        nltest.check_documented(spec, "Peer", coll["peers"][0], "an sFlow agent")
+        nltest.check_documented(spec, "AgentInterface", coll["interfaces"][0], "an agent interface")
         check(netlens.poll() is None, "netlens keeps running after bad input")
     finally:
         rc, _, _, err = nltest.stop(netlens)
@@ -236,12 +240,12 @@ def body(args, tmp):
     check_eq(hosts_of(a), hosts_of(reference), "full samples: the hosts of the capture file")
     check_eq(nltest.apps(a), nltest.apps(reference), "full samples: the applications of the capture file")
     coll_a = a["interface"]["collector"]
-    agents = {e["address"]: e for e in coll_a["exporters"]}
+    agents = {e["address"]: e for e in coll_a["peers"]}
     e = agents["192.0.2.1"]
-    check_eq((e["datagrams"], e["flows"], e["packets"], e["bytes"], e["counter_samples"]),
+    check_eq((e["messages"], e["flows"], e["packets"], e["bytes"], e["counter_samples"]),
              (len(full.datagrams), len(frames), len(frames), sum(len(f) for f in frames), len(full.datagrams)),
              "agent 1: datagrams, flow samples, packets, bytes, counter samples")
-    check_eq((e["lost_datagrams"], e["malformed_datagrams"], e["skipped_records"]), (0, 0, 0), "agent 1: nothing lost or bad")
+    check_eq((e["lost_messages"], e["malformed"], e["skipped_records"]), (0, 0, 0), "agent 1: nothing lost or bad")
     ifaces = {(i["agent"], i["if_index"]): i for i in coll_a["interfaces"]}
     check_eq(sorted(ifaces), [("192.0.2.1", 1), ("192.0.2.1", 2)], "agent 1: its two interfaces' counters")
     check_eq((ifaces[("192.0.2.1", 1)]["in"]["octets"], ifaces[("192.0.2.1", 2)]["in"]["octets"]),
@@ -261,7 +265,7 @@ def body(args, tmp):
              "every sampled packet is in an application, scaled")
     check_eq(set(got_apps) & {"DNS", "HTTP", "NetBIOS", "SSDP"}, set(ref_apps) & {"DNS", "HTTP", "NetBIOS", "SSDP"},
              "the applications found from 128-byte headers")
-    e2 = {x["address"]: x for x in b["interface"]["collector"]["exporters"]}["2001:db8::2"]
+    e2 = {x["address"]: x for x in b["interface"]["collector"]["peers"]}["2001:db8::2"]
     check_eq((e2["packets"], e2["bytes"]), (10 * len(frames), 10 * sum(len(f) for f in frames)),
              "agent 2: packets and bytes scaled by the sampling rate")
     check_eq(b["interface"]["collector"]["listen"], f"[::1]:{port_b}", "agent 2 reached netlens over IPv6")
@@ -269,13 +273,15 @@ def body(args, tmp):
     # Bad input.
     bad = agents.get("127.0.0.3")
     check(bad is not None, "unreadable datagrams are counted under their sender's address")
-    check_eq((bad["datagrams"], bad["malformed_datagrams"]), (3, 3), "truncated, garbage and sFlow v4: malformed")
+    check_eq((bad["messages"], bad["malformed"]), (3, 3), "truncated, garbage and sFlow v4: malformed")
     check(bad.get("last_error"), f"the last malformation is named ({bad.get('last_error')})")
     odd = agents.get("192.0.2.99")
     check(odd is not None, "the agent with unknown formats is known by its address")
-    check_eq((odd["datagrams"], odd["skipped_records"], odd["malformed_datagrams"], odd["flows"]), (1, 3, 0, 1),
+    check_eq((odd["messages"], odd["skipped_records"], odd["malformed"], odd["flows"]), (1, 3, 0, 1),
              "unknown sample format, record format and header protocol: skipped and counted")
-    check_eq(coll_a["malformed_datagrams"], 3, "collector-wide malformed datagrams")
+    check_eq(coll_a["malformed"], 3, "collector-wide malformed datagrams")
+    check_eq((coll_a["messages"], coll_a["flows"]), (len(full.datagrams) + 4, len(frames) + 1),
+             "collector-wide datagrams and flow samples (agent 1's, and the odd agent's one)")
 
 
 if __name__ == "__main__":

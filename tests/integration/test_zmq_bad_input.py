@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """A ZMQ collector netlens against bad messages from a real ZeroMQ publisher (libzmq, in
 netlens-zmq-send): malformed JSON, unknown header sizes and versions, bad zlib, TLV, huge
-payloads and a zlib bomb are each counted under their own name and skipped; the good messages
-among them are all collected; netlens keeps running and stops cleanly."""
+payloads and a zlib bomb are each counted under their own name and skipped, in the collector's
+statistics (interface.collector, kind zmq) and in the probe's (GET .../exporters); the good
+messages among them are all collected; netlens keeps running and stops cleanly."""
 import json
 import os
 import struct
@@ -44,13 +45,15 @@ def body(args, tmp):
         ("too_large", header_v1(next(ids)) + b"\xff\xfe\xfd" + b"[" + b" " * (9 << 20) + b"]"),
         ("too_large", header_v3(next(ids), 0x04) + b"\xff\xfe\xfd" + zlib.compress(b"[" + b" " * (40 << 20) + b"]", 9)),
     ]
+    # Not malformed: a topic netlens does not read (it starts with "flow", so the subscription takes it).
+    other = [header_v1(next(ids), topic=b"flow-stats") + b"\xff\xfe\xfd" + b"{}"]
     good = [
         first,
         header_v1(next(ids)) + b"\xff\xfe\xfd" + b"\0" + zlib.compress(json.dumps([flow(4, 400), flow(5, 500)]).encode()),
         header_v3(next(ids), 0) + b"\xff\xfe\xfd" + json.dumps(flow(6, 600)).encode(),
     ]
     files = []
-    for i, m in enumerate([good[0]] + [m for _, m in bad] + good[1:]):
+    for i, m in enumerate([good[0]] + [m for _, m in bad] + other + good[1:]):
         path = os.path.join(tmp, f"msg{i:02d}")
         with open(path, "wb") as fh:
             fh.write(m)
@@ -68,16 +71,24 @@ def body(args, tmp):
 
         def counters():
             doc, _ = T.http("GET", f"http://127.0.0.1:{http_port}/api/v1/interfaces/0")
-            c = doc.get("interface", doc).get("zmq_collector", {})
-            return c if c.get("messages") == len(good) and c.get("too_large") == 2 else None
+            c = doc.get("interface", doc).get("collector") or {}
+            return c if c.get("messages") == len(files) else None
         c = T.wait_for("the collector has seen every message", counters)
-        expected = {"messages": 3, "flows": 6, "bad_json": 2, "bad_header": 3, "bad_compression": 1, "unsupported": 1,
-                    "too_large": 2, "other_topics": 0, "lost_messages": 0}
-        T.check_eq({k: c[k] for k in expected}, expected, "each bad message counted under its kind")
+        expected = {"kind": "zmq", "listen": f"tcp://127.0.0.1:{port}c", "messages": len(files), "flow_messages": len(good),
+                    "flows": 6, "malformed": len(bad), "bad_json": 2, "bad_header": 3, "bad_compression": 1,
+                    "unsupported": 1, "too_large": 2, "other_topics": 1, "lost_messages": 0, "peers_not_kept": 0}
+        T.check_eq({k: c.get(k) for k in expected}, expected, "each bad message counted under its kind (interface.collector)")
         ex, _ = T.http("GET", f"http://127.0.0.1:{http_port}/api/v1/interfaces/0/exporters")
-        probes = ex["collector"]["exporters"]
-        T.check_eq([(p["address"], p["datagrams"], p["flows"], p["malformed_datagrams"]) for p in probes],
-                   [("127.0.0.1", len(files), 6, len(bad))], "the probe's own statistics (GET .../exporters)")
+        T.check_eq({k: ex["collector"][k] for k in expected}, expected, "the same collector in GET .../exporters")
+        probes = [(p["address"], p["messages"], p["flows"], p["packets"], p["bytes"], p["malformed"], p["bad_json"],
+                   p["bad_header"], p["bad_compression"], p["unsupported"], p["too_large"], p["other_topics"],
+                   p["lost_messages"], p["versions"]) for p in ex["collector"]["peers"]]
+        T.check_eq(probes, [("127.0.0.1", len(files), 6, 6 * 5, 21 * 300, len(bad), 2, 3, 1, 1, 2, 1, 0, [2, 3, 4])],
+                   "the probe's own statistics, by reason; versions of the headers it could read (GET .../exporters)")
+        T.check(ex["collector"]["peers"][0].get("last_error"), "the probe's last error is named")
+        spec, _ = T.http("GET", f"http://127.0.0.1:{http_port}/api/v1/openapi.json")
+        T.check_documented(spec, "Collector", ex["collector"], "the ZMQ collector")
+        T.check_documented(spec, "Peer", ex["collector"]["peers"][0], "a ZMQ probe")
         T.check(proc.poll() is None, "netlens is still running")
         rc, _, _, err = T.stop(proc)
         T.check_eq(rc, 0, "netlens stops cleanly")

@@ -275,7 +275,7 @@ void overUdp(const Workload& w, const Options& o) {
   report(w.name, "udp+engine", records, elapsed);
   const auto stats = source.collectorStats();
   std::printf("%-11s %-18s %llu datagrams sent, %llu received, %llu dropped by the socket (buffer %u bytes)\n",
-              w.name.c_str(), "", (unsigned long long)sent.load(), (unsigned long long)stats->datagrams,
+              w.name.c_str(), "", (unsigned long long)sent.load(), (unsigned long long)stats->messages,
               (unsigned long long)stats->socket_drops, stats->receive_buffer);
 }
 

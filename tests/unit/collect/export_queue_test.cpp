@@ -17,7 +17,10 @@ class SlowWorker final : public ExportWorker {
  public:
   explicit SlowWorker(size_t max) : ExportWorker("slow", max) { start(); }
   ~SlowWorker() override { stop(); }
-  const char* kind() const override { return "test_export"; }
+  void describe(ExportStats& out) const override {
+    out.kind = "test";
+    out.destinations = {"nowhere"};
+  }
   void release() {
     std::lock_guard<std::mutex> l(m_);
     released_ = true;
@@ -30,7 +33,7 @@ class SlowWorker final : public ExportWorker {
     std::unique_lock<std::mutex> l(m_);
     cv_.wait(l, [&] { return released_; });
     received += b.flows.size();
-    b.stats->sent += b.flows.size();
+    b.counters->flows_sent += b.flows.size();
   }
 
  private:
@@ -53,11 +56,22 @@ TEST(ExportQueue, AFullQueueDropsAndCountsWithoutWaiting) {
     iface.processFlowRecord(r);
   }
   iface.shutdown();  // every flow ends: 4096 flows in a first batch, 904 in a second that no longer fits
-  EXPECT_EQ(feed.stats().flows.load(), 5000u);
-  EXPECT_EQ(feed.stats().dropped_queue_full.load(), 904u);
+  ExportStats s = feed.exportStats();
+  EXPECT_EQ(s.flows, 5000u);
+  EXPECT_EQ(s.dropped_queue_full, 904u);
+  EXPECT_EQ(s.queued, 4096u);  // held by the export thread
+  EXPECT_EQ(s.kind, "test");
   worker->release();
-  worker.reset();  // sends what was queued
-  EXPECT_EQ(feed.stats().sent.load(), 4096u);
+  worker->stop();  // sends what was queued
+  s = feed.exportStats();
+  EXPECT_EQ(s.flows_sent, 4096u);
+  EXPECT_EQ(s.queued, 0u);
+  // The interface's summary carries the same figures.
+  iface.addExportStats(&feed);
+  const InterfaceSummary summary = iface.summary();
+  ASSERT_EQ(summary.exports.size(), 1u);
+  EXPECT_EQ(summary.exports[0].flows_sent, 4096u);
+  EXPECT_EQ(summary.exports[0].dropped_queue_full, 904u);
 }
 
 // What an exported flow says: the client's side first, the counters since the previous export.

@@ -42,12 +42,17 @@ TEST(NetflowExport, V9AndIpfixReadBackByTheCollectorParser) {
                                                     std::to_string(ntohs(a.sin_port)));
     ASSERT_EQ(o.version, version);
     auto exporter = std::make_unique<NetflowExporter>(o);
+    ExportStats described;
+    exporter->describe(described);
+    EXPECT_EQ(described.kind, "netflow");
+    EXPECT_EQ(described.version, version);
+    EXPECT_EQ(described.destinations, std::vector<std::string>{"127.0.0.1:" + std::to_string(ntohs(a.sin_port))});
     ExportBatch b;
-    b.stats = std::make_shared<ExportStats>();
+    b.counters = std::make_shared<ExportCounters>();
     b.flows.push_back(flow("10.0.0.1", 40000, "10.0.0.2", 443, 10, 1000, 8, 9000));    // two records
     b.flows.push_back(flow("2001:db8::1", 5353, "2001:db8::53", 53, 1, 80, 0, 0));      // one, IPv6
     for (int i = 0; i < 300; ++i) b.flows.push_back(flow("10.1.0.1", uint16_t(1000 + i), "10.1.0.2", 80, 1, 60, 0, 0));
-    auto stats = b.stats;
+    auto counters = b.counters;
     ASSERT_TRUE(exporter->push(std::move(b)));
     exporter.reset();  // sends what is queued, then stops
 
@@ -68,8 +73,9 @@ TEST(NetflowExport, V9AndIpfixReadBackByTheCollectorParser) {
     }
     close(rx);
     EXPECT_GT(datagrams, 5);
-    EXPECT_EQ(stats->sent.load(), 302u);
-    EXPECT_EQ(stats->messages.load(), uint64_t(datagrams));
+    EXPECT_EQ(counters->flows_sent.load(), 302u);
+    EXPECT_EQ(counters->messages.load(), uint64_t(datagrams));
+    EXPECT_EQ(counters->records_sent.load(), out.size());  // what the collector read back
     ASSERT_EQ(out.size(), 2u + 1u + 300u);
     const FlowRecord& fwd = out[0];
     EXPECT_EQ(fwd.src_ip, *IpAddress::parse("10.0.0.1"));

@@ -57,8 +57,8 @@ std::vector<FlowRecord> collect(NetflowSource& src, size_t want) {
   return all;
 }
 
-const ExporterStats* exporter(const CollectorStats& c, const char* address) {
-  for (const ExporterStats& e : c.exporters)
+const PeerStats* exporter(const CollectorStats& c, const char* address) {
+  for (const PeerStats& e : c.peers)
     if (e.address == ip(address)) return &e;
   return nullptr;
 }
@@ -93,7 +93,7 @@ TEST(NetflowSource, ReceivesV5OverIpv4AndIpfixOverIpv6) {
   const auto stats = v6.collectorStats();
   EXPECT_EQ(stats->kind, "netflow");
   EXPECT_EQ(stats->listen, "[::1]:" + std::to_string(v6.port()));
-  const ExporterStats* e = exporter(*stats, "::1");
+  const PeerStats* e = exporter(*stats, "::1");
   ASSERT_NE(e, nullptr);
   EXPECT_EQ(e->templates, 1u);
   EXPECT_EQ(e->flows, 1u);
@@ -150,37 +150,38 @@ TEST(NetflowSource, PerExporterStatisticsCountLossesTemplatesAndBadInput) {
   for (const Bytes* d : std::initializer_list<const Bytes*>{&i1, &i2, &truncated, &garbage}) src.handleDatagram(d->data(), d->size(), c, kNow);
 
   const auto stats = src.collectorStats();
-  EXPECT_EQ(stats->datagrams, 10u);
+  EXPECT_EQ(stats->messages, 10u);
   EXPECT_EQ(stats->malformed, 2u);
-  ASSERT_EQ(stats->exporters.size(), 3u);
+  ASSERT_EQ(stats->peers.size(), 3u);
 
-  const ExporterStats* ea = exporter(*stats, "192.0.2.1");
+  const PeerStats* ea = exporter(*stats, "192.0.2.1");
   ASSERT_NE(ea, nullptr);
-  EXPECT_EQ(ea->datagrams, 3u);
+  EXPECT_EQ(ea->messages, 3u);
   EXPECT_EQ(ea->flows, 4u);
   EXPECT_EQ(ea->packets, 10u + 10u + 10u + 4u);
   EXPECT_EQ(ea->bytes, 3000u + 400u);
   EXPECT_EQ(ea->lost_flows, 7u);
-  EXPECT_EQ(ea->lost_datagrams, 0u);
+  EXPECT_EQ(ea->lost_messages, 0u);
   EXPECT_EQ(ea->versions, std::vector<uint16_t>{5});
 
-  const ExporterStats* eb = exporter(*stats, "192.0.2.2");
+  const PeerStats* eb = exporter(*stats, "192.0.2.2");
   ASSERT_NE(eb, nullptr);
   EXPECT_EQ(eb->flows, 3u);
   EXPECT_EQ(eb->unknown_template_sets, 1u);
   EXPECT_EQ(eb->templates, 1u);
   EXPECT_EQ(eb->templates_learned, 1u);
-  EXPECT_EQ(eb->lost_datagrams, 2u);
+  EXPECT_EQ(eb->lost_messages, 2u);
   EXPECT_EQ(eb->domains, std::vector<uint32_t>{7});
   EXPECT_EQ(eb->malformed, 0u);
 
-  const ExporterStats* ec = exporter(*stats, "2001:db8::3");
+  const PeerStats* ec = exporter(*stats, "2001:db8::3");
   ASSERT_NE(ec, nullptr);
-  EXPECT_EQ(ec->datagrams, 4u);
+  EXPECT_EQ(ec->messages, 4u);
   EXPECT_EQ(ec->flows, 2u);
   EXPECT_EQ(ec->lost_flows, 0u);
   EXPECT_EQ(ec->malformed, 2u);
   EXPECT_FALSE(ec->last_error.empty());
+  EXPECT_EQ(stats->flows, 4u + 3u + 2u);  // collector-wide: every exporter's records
 }
 
 TEST(NetflowSource, LateDatagramsAreNotLosses) {
@@ -194,9 +195,9 @@ TEST(NetflowSource, LateDatagramsAreNotLosses) {
   const Bytes restart = v9Datagram({}, 5000, kExportSecs, 1, 0, 4'000'000'000u);
   src.handleDatagram(restart.data(), restart.size(), a, kNow);
   const auto stats = src.collectorStats();
-  ASSERT_EQ(stats->exporters.size(), 1u);
-  EXPECT_EQ(stats->exporters[0].lost_datagrams, 0u);
-  EXPECT_EQ(stats->exporters[0].sequence_resets, 1u);
+  ASSERT_EQ(stats->peers.size(), 1u);
+  EXPECT_EQ(stats->peers[0].lost_messages, 0u);
+  EXPECT_EQ(stats->peers[0].sequence_resets, 1u);
 }
 
 }  // namespace

@@ -171,21 +171,22 @@ TEST(SflowSource, AgentStatisticsAndInterfaceCounters) {
 
   const auto stats = src.collectorStats();
   EXPECT_EQ(stats->kind, "sflow");
-  EXPECT_EQ(stats->datagrams, 3u);
+  EXPECT_EQ(stats->messages, 3u);
   EXPECT_EQ(stats->malformed, 1u);
-  ASSERT_EQ(stats->exporters.size(), 2u);  // the agent, and the garbage's sender
-  const ExporterStats& agent = stats->exporters[0];
+  EXPECT_EQ(stats->flows, 1u);  // flow samples
+  ASSERT_EQ(stats->peers.size(), 2u);  // the agent, and the garbage's sender
+  const PeerStats& agent = stats->peers[0];
   EXPECT_EQ(agent.address, ip("192.0.2.10"));
-  EXPECT_EQ(agent.datagrams, 2u);
+  EXPECT_EQ(agent.messages, 2u);
   EXPECT_EQ(agent.flows, 1u);
   EXPECT_EQ(agent.packets, 100u);
   EXPECT_EQ(agent.bytes, 100u * frame.size());
   EXPECT_EQ(agent.counter_samples, 2u);
   EXPECT_EQ(agent.skipped_records, 1u);
-  EXPECT_EQ(agent.lost_datagrams, 2u);  // 11 and 12 never came
+  EXPECT_EQ(agent.lost_messages, 2u);  // 11 and 12 never came
   EXPECT_EQ(agent.domains, std::vector<uint32_t>{1});
-  EXPECT_EQ(stats->exporters[1].address, from);
-  EXPECT_EQ(stats->exporters[1].malformed, 1u);
+  EXPECT_EQ(stats->peers[1].address, from);
+  EXPECT_EQ(stats->peers[1].malformed, 1u);
   ASSERT_EQ(stats->interfaces.size(), 1u);  // one agent interface, latest values
   EXPECT_EQ(stats->interfaces[0].in_octets, c.in_octets);
   EXPECT_EQ(stats->interfaces[0].last_seen, now + 1);

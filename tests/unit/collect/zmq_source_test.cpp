@@ -75,24 +75,33 @@ TEST(ZmqSource, SubscribesToAPublishingProbe) {
   EXPECT_GE(src.stats().flows, before + 5);
   EXPECT_EQ(src.stats().bad_json, 1u);
   EXPECT_EQ(src.stats().bad_header, 2u);
-  std::vector<IoCounter> counters;
-  src.ioCounters(counters);
-  ASSERT_FALSE(counters.empty());
-  EXPECT_STREQ(counters[0].group, "zmq_collector");
-  // Per probe, as a NetFlow collector's exporters: the publisher's address, what it sent.
+  // Reported like a NetFlow collector: every message received is a flow message or skipped
+  // under one reason.
   const auto c = src.collectorStats();
   ASSERT_NE(c, nullptr);
   EXPECT_EQ(c->kind, "zmq");
-  ASSERT_EQ(c->exporters.size(), 1u);
-  const ExporterStats& probe = c->exporters[0];
+  EXPECT_EQ(c->flow_messages, src.stats().messages);
+  EXPECT_EQ(c->messages, c->flow_messages + 3);
+  EXPECT_EQ(c->flows, src.stats().flows);
+  EXPECT_EQ(c->malformed, 3u);
+  EXPECT_EQ(c->zmq.bad_json, 1u);
+  EXPECT_EQ(c->zmq.bad_header, 2u);
+  EXPECT_EQ(c->zmq.bad_compression + c->zmq.too_large + c->zmq.unsupported + c->zmq.other_topics, 0u);
+  EXPECT_EQ(c->peers_not_kept, 0u);
+  // Per probe, as a NetFlow collector's exporters: the publisher's address, what it sent.
+  ASSERT_EQ(c->peers.size(), 1u);
+  const PeerStats& probe = c->peers[0];
   EXPECT_EQ(probe.address, *IpAddress::parse("127.0.0.1"));
+  EXPECT_EQ(probe.messages, c->messages);
   EXPECT_EQ(probe.flows, src.stats().flows);
   EXPECT_EQ(probe.bytes, 100 * probe.flows);
   EXPECT_EQ(probe.malformed, 3u);
-  EXPECT_EQ(c->malformed, 3u);
+  EXPECT_EQ(probe.zmq.bad_json, 1u);
+  EXPECT_EQ(probe.zmq.bad_header, 2u);
   EXPECT_EQ(probe.versions, std::vector<uint16_t>{2});
   EXPECT_FALSE(probe.last_error.empty());
   EXPECT_GT(probe.last_seen, 0u);
+  EXPECT_GE(probe.last_seen, probe.first_seen);
 }
 
 TEST(ZmqSource, IdleSourceTimesOutQuickly) {
@@ -125,8 +134,8 @@ TEST(ZmqSource, Ipv6Endpoints) {
   probe.set(zmq::sockopt::ipv6, 1);
   probe.connect(ep);
   EXPECT_GE(exchange(src, probe, 10), 10u);
-  ASSERT_EQ(src.collectorStats()->exporters.size(), 1u);
-  EXPECT_EQ(src.collectorStats()->exporters[0].address, *IpAddress::parse("::1"));
+  ASSERT_EQ(src.collectorStats()->peers.size(), 1u);
+  EXPECT_EQ(src.collectorStats()->peers[0].address, *IpAddress::parse("::1"));
 }
 
 TEST(ZmqSource, SeveralEndpointsInOneInterface) {

@@ -1,5 +1,5 @@
 // Interface summary: totals, IP versions, L4 protocols, non-IP frames, decode errors, drops,
-// and the flow and host tables' counters.
+// the flow and host tables' counters, what feeds a flow collector and where flows are exported.
 import * as api from '../api.js';
 import * as fmt from '../format.js';
 import { html, render, facts, tiles, shareBar } from '../ui.js';
@@ -36,28 +36,36 @@ function tableCounters(t) {
   ]);
 }
 
-// Flow collectors (netflow://, sflow://, tcp:// for ZMQ probes): one row per exporter (sFlow:
-// agent; ZMQ: probe), and the interface counters sFlow agents report.
-function exportersSection(c) {
+// What feeds a flow collector (netflow://, sflow://, tcp:// for ZMQ probes): its totals, one row
+// per peer (NetFlow: exporter, sFlow: agent, ZMQ: probe), and the interface counters sFlow agents
+// report. The columns past the traffic are the kind's own: templates, samples, or the ZMQ
+// messages skipped by reason.
+const PEER_COLUMNS = {
+  netflow: [['templates', 'Templates'], ['template_errors', 'Template errors'], ['unknown_template_sets', 'Unknown template sets']],
+  sflow: [['counter_samples', 'Counter samples'], ['skipped_records', 'Skipped records']],
+  zmq: [['bad_header', 'Bad header'], ['bad_json', 'Bad JSON'], ['bad_compression', 'Bad zlib'], ['too_large', 'Too large'],
+    ['unsupported', 'TLV'], ['other_topics', 'Other topics']],
+};
+
+function collectorSection(c) {
   if (!c) return '';
   const sflow = c.kind === 'sflow';
   const zmq = c.kind === 'zmq';
   const unit = zmq ? 'Messages' : 'Datagrams';
-  const lost = (e) => (e.lost_flows ? `${fmt.count(e.lost_flows)} flows` : '') + (e.lost_flows && e.lost_datagrams ? ', ' : '') +
-    (e.lost_datagrams ? `${fmt.count(e.lost_datagrams)} datagrams` : '') || '0';
-  const exporters = html`<table class="data compact" id="if-exporters"><thead><tr>
+  const own = PEER_COLUMNS[c.kind] || [];
+  const lost = (e) => (e.lost_flows ? `${fmt.count(e.lost_flows)} flows` : '') + (e.lost_flows && e.lost_messages ? ', ' : '') +
+    (e.lost_messages ? `${fmt.count(e.lost_messages)} ${unit.toLowerCase()}` : '') || '0';
+  const peers = html`<div class="tablewrap"><table class="data compact" id="if-peers"><thead><tr>
       <th>${sflow ? 'Agent' : zmq ? 'Probe' : 'Exporter'}</th><th>Versions</th><th>${sflow ? 'Sub-agents' : zmq ? 'Source ids' : 'Domains'}</th>
       <th class="num">${unit}</th><th class="num">${sflow ? 'Samples' : 'Flows'}</th><th class="num">Packets</th><th class="num">Bytes</th>
-      ${sflow ? html`<th class="num">Counter samples</th><th class="num">Skipped records</th>`
-              : html`<th class="num">Templates</th><th class="num">Template errors</th><th class="num">Unknown template sets</th>`}
+      ${own.map(([, title]) => html`<th class="num">${title}</th>`)}
       <th class="num">Malformed</th><th class="num">Lost</th><th>Last seen</th></tr></thead><tbody>${
-    c.exporters.map((e) => html`<tr data-exporter="${e.address}"><th scope="row" class="mono">${e.address}</th>
-      <td>${e.versions.map((v) => (v === 10 ? 'IPFIX' : sflow ? `sFlow v${v}` : `v${v}`)).join(', ')}</td><td class="mono">${e.domains.join(', ')}</td>
-      <td class="num">${fmt.count(e.datagrams)}</td><td class="num">${fmt.count(e.flows)}</td><td class="num">${fmt.count(e.packets)}</td><td class="num">${fmt.bytes(e.bytes)}</td>
-      ${sflow ? html`<td class="num">${fmt.count(e.counter_samples)}</td><td class="num">${fmt.count(e.skipped_records)}</td>`
-              : html`<td class="num">${fmt.count(e.templates)}</td><td class="num">${fmt.count(e.template_errors)}</td><td class="num">${fmt.count(e.unknown_template_sets)}</td>`}
-      <td class="num" title="${e.last_error || ''}">${fmt.count(e.malformed_datagrams)}</td><td class="num">${lost(e)}</td><td>${fmt.datetime(e.last_seen)}</td></tr>`)
-  }</tbody></table>${c.exporters.length ? '' : html`<p class="dim small">No ${zmq ? 'message' : 'datagram'} received yet.</p>`}`;
+    c.peers.map((e) => html`<tr data-peer="${e.address}"><th scope="row" class="mono">${e.address}</th>
+      <td>${e.versions.map((v) => (v === 10 && !zmq ? 'IPFIX' : sflow ? `sFlow v${v}` : `v${v}`)).join(', ')}</td><td class="mono">${e.domains.join(', ')}</td>
+      <td class="num">${fmt.count(e.messages)}</td><td class="num">${fmt.count(e.flows)}</td><td class="num">${fmt.count(e.packets)}</td><td class="num">${fmt.bytes(e.bytes)}</td>
+      ${own.map(([k]) => html`<td class="num">${fmt.count(e[k])}</td>`)}
+      <td class="num" title="${e.last_error || ''}">${fmt.count(e.malformed)}</td><td class="num">${lost(e)}</td><td>${fmt.datetime(e.last_seen)}</td></tr>`)
+  }</tbody></table></div>${c.peers.length ? '' : html`<p class="dim small">No ${zmq ? 'message' : 'datagram'} received yet.</p>`}`;
   const agentIfaces = !sflow ? '' : html`<h2>Agent interfaces</h2><table class="data compact" id="if-agent-interfaces"><thead><tr>
       <th>Agent</th><th class="num">ifIndex</th><th class="num">Speed</th><th>Status</th><th class="num">In</th><th class="num">Out</th>
       <th class="num">In errors / discards</th><th class="num">Out errors / discards</th><th>Last seen</th></tr></thead><tbody>${
@@ -65,19 +73,36 @@ function exportersSection(c) {
       <td>${i.oper_up ? 'up' : 'down'}${i.admin_up ? '' : ' (admin down)'}</td><td class="num">${fmt.bytes(i.in.octets)}</td><td class="num">${fmt.bytes(i.out.octets)}</td>
       <td class="num">${fmt.count(i.in.errors)} / ${fmt.count(i.in.discards)}</td><td class="num">${fmt.count(i.out.errors)} / ${fmt.count(i.out.discards)}</td><td>${fmt.datetime(i.last_seen)}</td></tr>`)
   }</tbody></table>`;
+  const totals = [
+    [unit, `${fmt.count(c.messages)} (${fmt.bytes(c.bytes)})`], [sflow ? 'Flow samples' : 'Flow records', fmt.count(c.flows)],
+    [`Malformed ${unit.toLowerCase()}`, fmt.count(c.malformed)],
+    ...(zmq ? [['Flow messages', fmt.count(c.flow_messages)], ...own.map(([k, title]) => [title, fmt.count(c[k])]),
+      ['Lost messages', fmt.count(c.lost_messages)]]
+      : [['Socket drops', fmt.count(c.socket_drops)], ['Receive buffer', fmt.bytes(c.receive_buffer_bytes)]]),
+    ...(c.peers_not_kept ? [[`${unit} of peers not kept`, fmt.count(c.peers_not_kept)]] : []),
+  ];
   return html`<section class="card" id="if-collector"><h2>${sflow ? 'sFlow agents' : zmq ? 'ZMQ probes' : 'Flow exporters'} <span class="subtitle mono">${c.listen}</span></h2>
-    ${facts([[unit, `${fmt.count(c.datagrams)} (${fmt.bytes(c.bytes)})`], [`Malformed ${unit.toLowerCase()}`, fmt.count(c.malformed_datagrams)],
-             ...(zmq ? [] : [['Socket drops', fmt.count(c.socket_drops)], ['Receive buffer', fmt.bytes(c.receive_buffer_bytes)]])])}
-    ${exporters}${agentIfaces}</section>`;
+    ${facts(totals)}${peers}${agentIfaces}</section>`;
 }
 
-// ZMQ collection and flow export counters (-i tcp://..., --zmq-export, --netflow-export).
-function flowIoSection(i) {
-  const groups = [['zmq_collector', 'ZMQ collector'], ['zmq_export', 'ZMQ export'], ['netflow_export', 'NetFlow/IPFIX export']]
-    .filter(([k]) => i[k]);
-  if (!groups.length) return '';
-  return html`<div class="grid3">${groups.map(([k, title]) => html`<section class="card" id="if-${k}"><h2>${title}</h2>${
-    counterTable(i[k], `if-${k}-counters`, 'Nothing yet.')}</section>`)}</div>`;
+// Where the interface's flows go (--zmq-export, --netflow-export): one row per exporter, what it
+// is and what became of the flows handed to it.
+function exportSection(list) {
+  if (!list || !list.length) return '';
+  const kind = (e) => (e.kind === 'zmq' ? 'ZMQ JSON' : e.version === 10 ? 'IPFIX' : `NetFlow v${e.version}`);
+  const how = (e) => (e.kind === 'zmq' ? [e.connect ? 'connects' : 'binds', e.encrypted ? 'CURVE' : '', `${e.subscribers} subscribed`]
+    : [e.round_robin ? 'round-robin' : '']).filter(Boolean).join(', ');
+  const n = (v) => (v === undefined ? '' : fmt.count(v));
+  return html`<section class="card" id="if-export"><h2>Flow export</h2><div class="tablewrap"><table class="data compact" id="if-export-table"><thead><tr>
+      <th>Exporter</th><th>Destinations</th><th class="num">Flows</th><th class="num">Sent</th><th class="num">Records</th>
+      <th class="num">Messages</th><th class="num">Queue full</th><th class="num">No subscriber</th><th class="num">Send errors</th>
+      <th class="num">Queued</th></tr></thead><tbody>${
+    list.map((e) => html`<tr data-export="${e.kind}"><th scope="row">${kind(e)}</th>
+      <td><span class="mono">${e.destinations.join(', ')}</span> <span class="dim small">${how(e)}</span></td>
+      <td class="num">${n(e.flows)}</td><td class="num">${n(e.flows_sent)}</td><td class="num">${n(e.records_sent)}</td>
+      <td class="num">${n(e.messages)}</td><td class="num">${n(e.dropped_queue_full)}</td><td class="num">${n(e.no_subscriber)}</td>
+      <td class="num">${n(e.send_errors)}</td><td class="num">${n(e.queued)}</td></tr>`)
+  }</tbody></table></div></section>`;
 }
 
 export async function mount(ctx) {
@@ -135,6 +160,6 @@ export async function mount(ctx) {
         <section class="card"><h2>Flow table</h2>${tableCounters(i.flows)}</section>
         <section class="card"><h2>Host table</h2>${tableCounters(i.hosts)}</section>
       </div>
-      ${exportersSection(i.collector)}${flowIoSection(i)}`);
+      ${collectorSection(i.collector)}${exportSection(i.export)}`);
   });
 }
