@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <filesystem>
@@ -30,7 +31,7 @@ struct GeoDatabases::File {
   // the terminal record reached on the way (a network of /20 or larger, so its depth does not
   // matter). The upper levels of the tree are not walked again for each lookup; one 4-byte
   // entry per /20, so the start of a walk is one memory access.
-  std::vector<uint32_t> v4_jump;
+  std::unique_ptr<uint32_t[]> v4_jump;  // 2^20 entries, each written once by fillJump
   uint32_t record(uint32_t node, int bit) const {
     const uint8_t* p = tree + size_t(node) * node_bytes;
     switch (record_bits) {
@@ -105,7 +106,7 @@ namespace {
 
 void fillJump(GeoDatabases::File& f, uint32_t prefix, unsigned depth, uint32_t node) {
   if (node >= f.node_count || depth == kJumpBits) {
-    std::fill_n(f.v4_jump.begin() + (prefix << (kJumpBits - depth)), uint32_t(1) << (kJumpBits - depth), node);
+    std::fill_n(f.v4_jump.get() + (prefix << (kJumpBits - depth)), uint32_t(1) << (kJumpBits - depth), node);
     return;
   }
   fillJump(f, prefix << 1, depth + 1, f.record(node, 0));
@@ -116,7 +117,7 @@ void fillJump(GeoDatabases::File& f, uint32_t prefix, unsigned depth, uint32_t n
 
 void GeoDatabases::buildIpv4Jump(File& f) {
   if (f.v6_tree && f.ipv4_start >= f.node_count) return;  // no IPv4 data: every walk ends at once
-  f.v4_jump.assign(size_t(1) << kJumpBits, 0);
+  f.v4_jump.reset(new uint32_t[size_t(1) << kJumpBits]);  // not zeroed: the walk below writes every entry
   fillJump(f, 0, 0, f.v6_tree ? f.ipv4_start : 0);
 }
 
@@ -225,7 +226,7 @@ uint64_t prefixKey(const IpAddress& ip) {
   return k;
 }
 GeoPrefixCache::Slot& slotOf(GeoPrefixCache& cache, uint64_t key) {
-  return cache.slots[size_t((key * 0x9E3779B97F4A7C15ULL) >> 48) & (GeoPrefixCache::kSlots - 1)];
+  return cache.slots.get()[size_t((key * 0x9E3779B97F4A7C15ULL) >> 48) & (GeoPrefixCache::kSlots - 1)];
 }
 
 }  // namespace
@@ -250,7 +251,11 @@ void GeoDatabases::lookupBatch(const IpAddress* ips, size_t n, GeoInfo* out, Geo
     bool done;
     uint32_t record;  // terminal record when done
   };
-  if (cache && !cache->slots) cache->slots.reset(new GeoPrefixCache::Slot[GeoPrefixCache::kSlots]);
+  if (cache && !cache->slots) {
+    // All-zero bytes are empty slots: calloc's fresh pages cost nothing until a slot is used.
+    cache->slots.reset(static_cast<GeoPrefixCache::Slot*>(std::calloc(GeoPrefixCache::kSlots, sizeof(GeoPrefixCache::Slot))));
+    if (!cache->slots) cache = nullptr;  // no memory: lookups without the cache
+  }
   thread_local std::vector<Walk> walks;
   thread_local std::vector<size_t> todo;  // addresses that need walks
   walks.clear();
@@ -262,7 +267,7 @@ void GeoDatabases::lookupBatch(const IpAddress* ips, size_t n, GeoInfo* out, Geo
     if (!ips[j].isV4()) continue;
     const uint32_t top = ips[j].v4HostOrder() >> (32 - kJumpBits);
     for (size_t i = 0; i < nf; ++i)
-      if (!files_[i]->v4_jump.empty()) __builtin_prefetch(&files_[i]->v4_jump[top]);
+      if (files_[i]->v4_jump) __builtin_prefetch(&files_[i]->v4_jump[top]);
   }
   for (size_t j = 0; j < n; ++j) {
     out[j] = GeoInfo{};
@@ -286,7 +291,7 @@ void GeoDatabases::lookupBatch(const IpAddress* ips, size_t n, GeoInfo* out, Geo
       if (ip.isV6() && !f.v6_tree) {
         w.done = true;
         w.record = f.node_count;  // nothing for IPv6 in an IPv4 file
-      } else if (ip.isV4() && f.v4_jump.empty()) {
+      } else if (ip.isV4() && !f.v4_jump) {
         w.node = f.ipv4_start;
       } else if (ip.isV4()) {
         w.node = f.v4_jump[ip.v4HostOrder() >> (32 - kJumpBits)];

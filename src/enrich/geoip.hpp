@@ -10,6 +10,7 @@
 // file, which stays mapped as long as the GeoDatabases object lives, so a host keeps 8 bytes per
 // text and every reader can resolve it from any thread.
 #include <atomic>
+#include <cstdlib>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -60,7 +61,10 @@ struct GeoPrefixCache {
     Record record;
   };
   static constexpr size_t kSlots = size_t(1) << 16;  // 3 MB
-  std::unique_ptr<Slot[]> slots;  // allocated by the first lookup that uses the cache
+  struct Free {
+    void operator()(Slot* p) const { std::free(p); }
+  };
+  std::unique_ptr<Slot, Free> slots;  // kSlots of them, calloc'ed by the first lookup that uses the cache
   uint64_t prefix_hits = 0;
 };
 
