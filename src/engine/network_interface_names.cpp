@@ -23,6 +23,13 @@ uint64_t macKey(const std::array<uint8_t, 6>& m) {
   for (uint8_t b : m) k = k << 8 | b;
   return k;
 }
+// Only a string of hex digits, dots and colons can be an address literal: most names are not
+// handed to the parser.
+bool couldBeAddress(std::string_view s) {
+  for (const char c : s)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == '.' || c == ':')) return false;
+  return true;
+}
 enrich::HostNames& namesOf(Host& h) {
   if (!h.names) h.names = std::make_unique<enrich::HostNames>();
   return *h.names;
@@ -257,11 +264,7 @@ void NetworkInterface::learnFromDetails(Flow& f) {
       if (const size_t colon = name.rfind(':'); colon != std::string_view::npos && name.find(':') == colon)
         name = name.substr(0, colon);
     // An address where a name should be (HTTP to an IP, odd clients) names nothing.
-    // (Only a string of hex digits, dots and colons can be an address: most names are not parsed.)
-    const bool is_address = (tls || http) && !name.empty() &&
-                            (name.front() == '[' || (name.find_first_not_of("0123456789abcdefABCDEF.:") ==
-                                                         std::string_view::npos &&
-                                                     IpAddress::parse(name)));
+    const bool is_address = (tls || http) && !name.empty() && (name.front() == '[' || (couldBeAddress(name) && IpAddress::parse(name)));
     // The flow joins the aggregate of the DNS name it asked for, or of the server name it used.
     if ((dns || tls || http) && !is_address && !name.empty() && f.name_agg == UINT32_MAX) {
       enrich::NameAggregates& aggs = naming_->aggregates;

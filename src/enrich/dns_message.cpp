@@ -1,5 +1,6 @@
 #include "enrich/dns_message.hpp"
 
+#include <array>
 #include <cstring>
 
 namespace netlens::enrich {
@@ -26,6 +27,15 @@ constexpr size_t kMinQuestion = 5;
 
 DnsMessageReader::DnsMessageReader(const uint8_t* data, size_t len, DnsFlavor flavor)
     : p_(data), len_(data ? len : 0), flavor_(flavor) {}
+
+namespace {
+// Bytes shown as they are in a name: printable ASCII, not a space, not a dot inside a label.
+constexpr std::array<uint8_t, 256> kPrintableInName = [] {
+  std::array<uint8_t, 256> t{};
+  for (int c = 0x21; c < 0x7F; ++c) t[size_t(c)] = c != '.';
+  return t;
+}();
+}  // namespace
 
 // Walks the name at `offset` (labels and compression pointers, with every check), copying its
 // labels into `out` when it is given; returns the offset after the name, or 0 on error.
@@ -60,8 +70,8 @@ size_t DnsMessageReader::walkName(size_t offset, DnsName* out) {
     if (out) {
       if (out->len > 0) out->text[out->len++] = '.';
       const uint8_t* label = p_ + pos + 1;
-      bool printable = true;
-      for (size_t i = 0; i < l; ++i) printable &= label[i] > 0x20 && label[i] < 0x7F && label[i] != '.';
+      uint8_t printable = 1;
+      for (size_t i = 0; i < l; ++i) printable &= kPrintableInName[label[i]];
       std::memcpy(out->text + out->len, label, l);
       out->len = uint16_t(out->len + l);
       out->printable &= printable;

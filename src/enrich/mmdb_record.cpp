@@ -194,6 +194,34 @@ class Reader {
   size_t n_;
 };
 
+// The top-level keys read, told apart by length first (records have a dozen keys; most are
+// not among these and cost one length comparison).
+enum class Field : uint8_t {
+  Other,
+  CountryCode,
+  Latitude,
+  Longitude,
+  City,
+  Country,
+  RegisteredCountry,
+  Location,
+  AsNumber,
+  AsOrganization,
+};
+Field fieldOf(std::string_view key) {
+  switch (key.size()) {
+    case 4: return key == "city" ? Field::City : Field::Other;
+    case 7: return key == "country" ? Field::Country : Field::Other;
+    case 8: return key == "latitude" ? Field::Latitude : key == "location" ? Field::Location : Field::Other;
+    case 9: return key == "longitude" ? Field::Longitude : Field::Other;
+    case 12: return key == "country_code" ? Field::CountryCode : Field::Other;
+    case 18: return key == "registered_country" ? Field::RegisteredCountry : Field::Other;
+    case 24: return key == "autonomous_system_number" ? Field::AsNumber : Field::Other;
+    case 30: return key == "autonomous_system_organization" ? Field::AsOrganization : Field::Other;
+    default: return Field::Other;
+  }
+}
+
 void twoLetters(std::string_view s, char out[2]) {
   if (s.size() != 2) return;
   out[0] = s[0];
@@ -231,51 +259,57 @@ MmdbRecord readMmdbRecord(const uint8_t* data, size_t size, uint32_t offset) {
       });
     });
   };
-  static constexpr std::string_view kKeys[] = {"country_code", "latitude", "longitude", "city", "country",
-                                               "registered_country", "location", "autonomous_system_number",
-                                               "autonomous_system_organization"};
   const bool ok = rd.forEachField(offset, 0, [&](std::string_view key, uint32_t at) {
-    bool wanted = false;
-    for (std::string_view k : kKeys) wanted |= k == key;
-    if (!wanted) return true;  // what the value is does not matter (it is skipped whole)
+    const Field field = fieldOf(key);
+    if (field == Field::Other) return true;  // what the value is does not matter (it is skipped whole)
     Value v;
     if (!rd.valueAt(at, v)) return false;
-    if (key == "country_code") {
-      r.flat_fields = true;
-      twoLetters(rd.view(v), r.country);
-    } else if (key == "latitude") {
-      r.flat_fields = true;
-      r.has_latitude = rd.number(v, r.latitude);
-    } else if (key == "longitude") {
-      r.flat_fields = true;
-      r.has_longitude = rd.number(v, r.longitude);
-    } else if (key == "city") {
-      if (v.type == kUtf8) {
+    switch (field) {
+      case Field::CountryCode:
         r.flat_fields = true;
-        rd.text(v, r.city);
-      } else if (v.type == kMap) {
+        twoLetters(rd.view(v), r.country);
+        break;
+      case Field::Latitude:
+        r.flat_fields = true;
+        r.has_latitude = rd.number(v, r.latitude);
+        break;
+      case Field::Longitude:
+        r.flat_fields = true;
+        r.has_longitude = rd.number(v, r.longitude);
+        break;
+      case Field::City:
+        if (v.type == kUtf8) {
+          r.flat_fields = true;
+          rd.text(v, r.city);
+        } else if (v.type == kMap) {
+          r.maxmind_fields = true;
+          return englishName(at, r.city);
+        }
+        break;
+      case Field::Country:
         r.maxmind_fields = true;
-        return englishName(at, r.city);
+        return country(at, r.country, r.country_name);
+      case Field::RegisteredCountry:
+        r.maxmind_fields = true;
+        return country(at, r.registered_country, r.registered_country_name);
+      case Field::Location:
+        r.maxmind_fields = true;
+        return rd.forEachField(at, 1, [&](std::string_view k, uint32_t p) {
+          Value n;
+          if (k == "latitude" && rd.valueAt(p, n)) r.has_latitude = rd.number(n, r.latitude);
+          if (k == "longitude" && rd.valueAt(p, n)) r.has_longitude = rd.number(n, r.longitude);
+          return true;
+        });
+      case Field::AsNumber: {
+        double asn = 0;
+        if (rd.number(v, asn) && asn > 0 && asn <= 4294967295.0) r.asn = uint64_t(asn);
+        break;
       }
-    } else if (key == "country") {
-      r.maxmind_fields = true;
-      return country(at, r.country, r.country_name);
-    } else if (key == "registered_country") {
-      r.maxmind_fields = true;
-      return country(at, r.registered_country, r.registered_country_name);
-    } else if (key == "location") {
-      r.maxmind_fields = true;
-      return rd.forEachField(at, 1, [&](std::string_view k, uint32_t p) {
-        Value n;
-        if (k == "latitude" && rd.valueAt(p, n)) r.has_latitude = rd.number(n, r.latitude);
-        if (k == "longitude" && rd.valueAt(p, n)) r.has_longitude = rd.number(n, r.longitude);
-        return true;
-      });
-    } else if (key == "autonomous_system_number") {
-      double asn = 0;
-      if (rd.number(v, asn) && asn > 0 && asn <= 4294967295.0) r.asn = uint64_t(asn);
-    } else if (key == "autonomous_system_organization") {
-      rd.text(v, r.as_name);
+      case Field::AsOrganization:
+        rd.text(v, r.as_name);
+        break;
+      case Field::Other:
+        break;
     }
     return true;
   });
