@@ -102,23 +102,27 @@ GeoPrefixCache::Record decode(const MMDB_s& mmdb, uint32_t data_offset, uint8_t 
 
 GeoDatabases::~GeoDatabases() = default;
 
-namespace {
-
-void fillJump(GeoDatabases::File& f, uint32_t prefix, unsigned depth, uint32_t node) {
-  if (node >= f.node_count || depth == kJumpBits) {
-    std::fill_n(f.v4_jump.get() + (prefix << (kJumpBits - depth)), uint32_t(1) << (kJumpBits - depth), node);
-    return;
-  }
-  fillJump(f, prefix << 1, depth + 1, f.record(node, 0));
-  fillJump(f, prefix << 1 | 1, depth + 1, f.record(node, 1));
-}
-
-}  // namespace
-
 void GeoDatabases::buildIpv4Jump(File& f) {
   if (f.v6_tree && f.ipv4_start >= f.node_count) return;  // no IPv4 data: every walk ends at once
-  f.v4_jump.reset(new uint32_t[size_t(1) << kJumpBits]);  // not zeroed: the walk below writes every entry
-  fillJump(f, 0, 0, f.v6_tree ? f.ipv4_start : 0);
+  // Level by level: the where-the-walk-stands of every prefix of depth d+1 from those of depth
+  // d, in prefix order (a terminal record stands for both halves of its prefix). After 20
+  // levels the list is the jump table. Writers lay trees out about level by level, so the
+  // nodes of a level are read in about the order they are stored.
+  const size_t n = size_t(1) << kJumpBits;
+  std::unique_ptr<uint32_t[]> a(new uint32_t[n]), b(new uint32_t[n]);
+  a[0] = f.v6_tree ? f.ipv4_start : 0;
+  size_t count = 1;
+  for (unsigned depth = 0; depth < kJumpBits; ++depth) {
+    for (size_t i = 0; i < count; ++i) {
+      const uint32_t node = a[i];
+      const bool terminal = node >= f.node_count;
+      b[2 * i] = terminal ? node : f.record(node, 0);
+      b[2 * i + 1] = terminal ? node : f.record(node, 1);
+    }
+    count *= 2;
+    a.swap(b);
+  }
+  f.v4_jump = std::move(a);
 }
 
 bool GeoDatabases::add(const std::string& path, std::vector<std::string>* problems) {

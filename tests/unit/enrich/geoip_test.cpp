@@ -13,6 +13,8 @@
 
 #include <maxminddb.h>
 
+#include <algorithm>
+#include <cctype>
 #include <random>
 
 #include "enrich/geoip.hpp"
@@ -284,6 +286,50 @@ TEST(MmdbRecord, RecordReaderAgreesWithLibmaxminddbOnTheInstalledDatabases) {
     if (it->path().extension() == ".mmdb") files.push_back(it->path().string());
   if (files.empty()) GTEST_SKIP() << "no database installed in " NETLENS_DEFAULT_GEOIP_DIR " (scripts/install-geoip.sh)";
   mmdb_check::checkFiles(files, 3000);
+}
+
+// GeoDatabases' own walks (with their /20 jump tables) find the records libmaxminddb finds:
+// country and AS of random addresses as the first file that has each gives them.
+TEST(MmdbRecord, LookupsAgreeWithLibmaxminddbOnTheInstalledDatabases) {
+  std::vector<std::string> files;
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it(NETLENS_DEFAULT_GEOIP_DIR, ec), end; !ec && it != end; it.increment(ec))
+    if (it->path().extension() == ".mmdb") files.push_back(it->path().string());
+  if (files.empty()) GTEST_SKIP() << "no database installed in " NETLENS_DEFAULT_GEOIP_DIR " (scripts/install-geoip.sh)";
+  std::sort(files.begin(), files.end());
+  auto db = GeoDatabases::openFiles(files, nullptr);
+  std::vector<MMDB_s> m(files.size());
+  for (size_t i = 0; i < files.size(); ++i) ASSERT_EQ(MMDB_open(files[i].c_str(), MMDB_MODE_MMAP, &m[i]), MMDB_SUCCESS);
+  std::mt19937 rng(11);
+  int located = 0;
+  for (int i = 0; i < 5000; ++i) {
+    const uint32_t v = uint32_t(rng());
+    if ((v >> 24) == 0 || (v >> 24) == 10 || (v >> 24) == 127 || (v >> 24) >= 224) continue;
+    char text[16];
+    std::snprintf(text, sizeof text, "%u.%u.%u.%u", v >> 24, (v >> 16) & 255, (v >> 8) & 255, v & 255);
+    const IpAddress ip = *IpAddress::parse(text);
+    if (ip.isV4() && (((v >> 24) == 172 && ((v >> 16) & 0xF0) == 16) || (v >> 16) == 0xC0A8 || (v >> 16) == 0xA9FE ||
+                      ((v >> 24) == 100 && ((v >> 16) & 0xC0) == 64)))
+      continue;  // private and special ranges are not looked up
+    std::string country;
+    uint64_t asn = 0;
+    for (MMDB_s& f : m) {
+      int gai = 0, err = 0;
+      MMDB_lookup_result_s res = MMDB_lookup_string(&f, text, &gai, &err);
+      if (gai || err != MMDB_SUCCESS || !res.found_entry) continue;
+      const MmdbRecord r = readMmdbRecord(f.data_section, f.data_section_size, res.entry.offset);
+      std::string c = r.country[0] ? std::string(r.country, 2) : std::string(r.registered_country[0] ? r.registered_country : "", r.registered_country[0] ? 2 : 0);
+      for (char& ch : c) ch = char(std::toupper(uint8_t(ch)));
+      if (country.empty() && !c.empty() && c != "ZZ") country = c;
+      if (asn == 0) asn = r.asn;
+    }
+    const GeoInfo g = db->lookup(ip);
+    EXPECT_EQ(g.hasCountry() ? std::string(g.country, 2) : std::string(), country) << text;
+    EXPECT_EQ(g.asn, asn) << text;
+    located += g.hasCountry();
+  }
+  EXPECT_GT(located, 1000);
+  for (MMDB_s& f : m) MMDB_close(&f);
 }
 
 // MaxMind DB data-section bytes, built by hand.
