@@ -118,6 +118,7 @@ struct GeoLookupStats {
   uint64_t located = 0;     // a country or coordinates
   uint64_t with_asn = 0;
   uint64_t prefix_hits = 0; // answered for the whole /24 (/48) by an earlier lookup
+  uint64_t record_hits = 0; // database records read before (cities, ASes shared by hosts)
 };
 
 class GeoAggregates {

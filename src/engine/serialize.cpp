@@ -269,7 +269,7 @@ void writeInterfaceJson(JsonWriter& w, const InterfaceSummary& iface) {
   if (const GeoLookupStats& g = iface.geo_lookups; g.lookups) {
     w.key("geolocation").beginObject().field("lookups", g.lookups).field("located", g.located).field("with_asn", g.with_asn);
     // (No lookup time here: a dump of the same capture must be the same document every time.)
-    w.field("prefix_hits", g.prefix_hits).endObject();
+    w.field("prefix_hits", g.prefix_hits).field("record_hits", g.record_hits).endObject();
   }
   w.endObject();
 }

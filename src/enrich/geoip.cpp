@@ -230,7 +230,13 @@ uint64_t prefixKey(const IpAddress& ip) {
   return k;
 }
 GeoPrefixCache::Slot& slotOf(GeoPrefixCache& cache, uint64_t key) {
-  return cache.slots.get()[size_t((key * 0x9E3779B97F4A7C15ULL) >> 48) & (GeoPrefixCache::kSlots - 1)];
+  return cache.slots.get()[size_t((key * 0x9E3779B97F4A7C15ULL) >> 48) & (GeoPrefixCache::kPrefixSlots - 1)];
+}
+// A record's key: (file, offset), never 0 nor a prefix key.
+uint64_t recordKey(size_t file, uint64_t data_offset) { return uint64_t(1) << 63 | uint64_t(file) << 40 | data_offset; }
+GeoPrefixCache::Slot& recordSlotOf(GeoPrefixCache& cache, uint64_t key) {
+  return cache.slots.get()[GeoPrefixCache::kPrefixSlots +
+                           (size_t((key * 0x9E3779B97F4A7C15ULL) >> 50) & (GeoPrefixCache::kRecordSlots - 1))];
 }
 
 }  // namespace
@@ -346,8 +352,21 @@ void GeoDatabases::lookupBatch(const IpAddress* ips, size_t n, GeoInfo* out, Geo
         whole_prefix = false;  // a corrupt record: ignored
         continue;
       }
-      const GeoPrefixCache::Record decoded = decode(f.mmdb, uint32_t(data_offset), uint8_t(i), f.layout);
+      GeoPrefixCache::Record decoded;
       const GeoPrefixCache::Record* rec = &decoded;
+      if (cache) {
+        const uint64_t key = recordKey(i, data_offset);
+        GeoPrefixCache::Slot& slot = recordSlotOf(*cache, key);
+        if (slot.key == key) {
+          ++cache->record_hits;
+        } else {
+          slot.key = key;
+          slot.record = decode(f.mmdb, uint32_t(data_offset), uint8_t(i), f.layout);
+        }
+        rec = &slot.record;
+      } else {
+        decoded = decode(f.mmdb, uint32_t(data_offset), uint8_t(i), f.layout);
+      }
       const GeoInfo& g = rec->info;
       if (!o.hasCountry() && g.hasCountry()) {
         o.country[0] = g.country[0];

@@ -45,11 +45,12 @@ struct GeoInfo {
 
 enum class GeoLayout : uint8_t { Unknown, MaxMind, Flat };
 
-// One thread's memory of earlier answers: when every database answers for a whole /24 (IPv4)
-// or /48 (IPv6), the merged answer serves every address of that prefix without walking the
-// search trees again (the walks, tens of cache misses in a 60 MB tree, are most of a lookup's
-// cost; reading a record is cheap). Direct-mapped: a prefix takes the slot of its hash, the
-// older one there is forgotten. No allocation after construction.
+// One thread's memory of earlier answers, direct-mapped (an entry takes the slot of its hash,
+// the older one there is forgotten; no allocation after the first use):
+// - prefixes: when every database answers for a whole /24 (IPv4) or /48 (IPv6), the merged
+//   answer serves every address of that prefix without walking the search trees again (the
+//   walks, tens of cache misses in a 60 MB tree, are most of a lookup's cost);
+// - records: hosts of the same network share a database record (a city, an AS), read once.
 // Not thread-safe: one per packet thread.
 struct GeoPrefixCache {
   struct Record {
@@ -60,12 +61,15 @@ struct GeoPrefixCache {
     uint64_t key = 0;  // 0: empty
     Record record;
   };
-  static constexpr size_t kSlots = size_t(1) << 16;  // 3 MB
+  static constexpr size_t kPrefixSlots = size_t(1) << 16;
+  static constexpr size_t kRecordSlots = size_t(1) << 14;
+  static constexpr size_t kSlots = kPrefixSlots + kRecordSlots;  // 3.8 MB
   struct Free {
     void operator()(Slot* p) const { std::free(p); }
   };
-  std::unique_ptr<Slot, Free> slots;  // kSlots of them, calloc'ed by the first lookup that uses the cache
+  std::unique_ptr<Slot, Free> slots;  // kSlots of them (prefixes, then records), calloc'ed on first use
   uint64_t prefix_hits = 0;
+  uint64_t record_hits = 0;
 };
 
 class GeoDatabases {

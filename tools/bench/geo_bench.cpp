@@ -1,8 +1,8 @@
 // Geolocation lookups on one core: what GeoDatabases::lookupBatch costs per address with the
 // installed databases, for random public IPv4 addresses (each looked up once, as the engine
 // does for a new host), in batches of the sizes the engine sees (a few hosts per tick on a
-// quiet link, 64 on a busy one), with and without the per-thread /24 prefix cache (random
-// addresses rarely share a /24: the cache's cost shows, not its gain).
+// quiet link, 64 on a busy one), with and without the per-thread cache of /24 answers and
+// database records (random addresses rarely share a /24, but often a city or an AS).
 //
 //   netlens-geo-bench [--dir DIR] [--addresses N]
 //
@@ -75,7 +75,7 @@ int main(int argc, char** argv) {
       }
       const double s = threadCpuSeconds() - t0;
       std::printf("batch %2zu, %s: %6.0f ns per address (%zu addresses, %zu with a country, %.3f s)\n", batch,
-                  cached ? "prefix cache" : "no cache    ", s * 1e9 / double(ips.size()), ips.size(),
+                  cached ? "prefix+record cache" : "no cache           ", s * 1e9 / double(ips.size()), ips.size(),
                   located, s);
     }
   }

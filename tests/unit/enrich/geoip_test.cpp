@@ -159,10 +159,13 @@ TEST_F(GeoIpTest, CachesAnswerForEveryAddressOfAPrefix) {
   EXPECT_EQ(std::string(b.country, 2), std::string(a.country, 2));
   EXPECT_EQ(db->text(b.city), "Recife");
   EXPECT_EQ(b.asn, 64497u);
-  // 198.51.100.0/25 is an AS range smaller than the /24: no answer for the prefix.
+  // 198.51.100.0/25 is an AS range smaller than the /24: no answer for the prefix, but the
+  // records read for the first address serve the second.
   const GeoInfo c = db->lookup(ip("198.51.100.3"), &cache);
+  const uint64_t record_hits = cache.record_hits;
   const GeoInfo d = db->lookup(ip("198.51.100.9"), &cache);
   EXPECT_EQ(cache.prefix_hits, 1u);
+  EXPECT_EQ(cache.record_hits, record_hits + 3);  // city, flat and AS files
   EXPECT_EQ(c.asn, 64496u);
   EXPECT_EQ(d.asn, 64496u);
   EXPECT_EQ(db->lookup(ip("198.51.100.200"), &cache).asn, 0u);  // the other half: no AS
