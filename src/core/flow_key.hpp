@@ -56,7 +56,13 @@ class FlowKey {
     return h;
   }
 
-  friend bool operator==(const FlowKey& x, const FlowKey& y) { return std::memcmp(&x, &y, sizeof(FlowKey)) == 0; }
+  // Five 8-byte comparisons, without a call to memcmp.
+  friend bool operator==(const FlowKey& x, const FlowKey& y) {
+    uint64_t a[5], b[5];
+    std::memcpy(a, &x, sizeof(FlowKey));
+    std::memcpy(b, &y, sizeof(FlowKey));
+    return ((a[0] ^ b[0]) | (a[1] ^ b[1]) | (a[2] ^ b[2]) | (a[3] ^ b[3]) | (a[4] ^ b[4])) == 0;
+  }
 
  private:
   IpAddress address(const uint8_t* raw) const {

