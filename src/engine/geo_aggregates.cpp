@@ -71,25 +71,6 @@ void GeoAggregates::hostRemoved(const HostGeo& g) {
     --countries_[g.country_entity].totals.hosts;
 }
 
-void GeoAggregates::flowCreated(const HostGeo* client, const HostGeo* server) {
-  const uint32_t ca = client ? client->as_entity : kNoGeoEntity, sa = server ? server->as_entity : kNoGeoEntity;
-  if (ca != kNoGeoEntity) ++asns_[ca].totals.flows;
-  if (sa != kNoGeoEntity && sa != ca) ++asns_[sa].totals.flows;
-  const uint16_t cc = client ? client->country_entity : kNoCountryEntity, sc = server ? server->country_entity : kNoCountryEntity;
-  if (cc != kNoCountryEntity) ++countries_[cc].totals.flows;
-  if (sc != kNoCountryEntity && sc != cc) ++countries_[sc].totals.flows;
-}
-
-void GeoAggregates::traffic(const HostGeo& g, const TrafficCounter& sent, const TrafficCounter& received, Micros last_seen) {
-  auto add = [&](GeoEntityTotals& t) {
-    t.sent.add(sent);
-    t.received.add(received);
-    if (last_seen > t.last_seen) t.last_seen = last_seen;
-  };
-  if (g.as_entity != kNoGeoEntity) add(asns_[g.as_entity].totals);
-  if (g.country_entity != kNoCountryEntity) add(countries_[g.country_entity].totals);
-}
-
 void GeoAggregates::appTraffic(const HostGeo* client, const HostGeo* server, uint16_t app, const TrafficCounter& t) {
   GeoAppTable::Credit credits[4];
   size_t n = 0;
