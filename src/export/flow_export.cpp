@@ -46,7 +46,9 @@ void printExportStatus(const std::string& iface, const std::vector<std::unique_p
     std::string line = "export " + s.kind;
     for (size_t i = 0; i < s.destinations.size(); ++i) line.append(i ? "," : " ").append(s.destinations[i]);
     line += ':';
-    forEachExportCounter(s, [&](const char* name, uint64_t v) { line.append(" ").append(name).append("=").append(std::to_string(v)); });
+    forEachExportCounter(s, [&](const ExportCounter& c) {
+      line.append(" ").append(c.name).append("=").append(std::to_string(c.value));
+    });
     std::fprintf(stderr, "netlens: %s: %s\n", iface.c_str(), line.c_str());
   }
 }
