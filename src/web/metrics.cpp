@@ -201,7 +201,9 @@ const Figure<PeerStats> kPeerFigures[] = {
     {"netlens_collector_peer_unknown_template_sets_total", "counter",
      "Data sets of the exporter skipped: their template was not received yet, or expired.",
      [](P p) { return p.unknown_template_sets; }, "netflow"},
-    {"netlens_collector_peer_counter_samples_total", "counter", "Counter samples of the sFlow agent.",
+    // The API's counter_samples; a metric name must not hold "_counter_" (promtool), and the
+    // sFlow specification calls them counters samples.
+    {"netlens_collector_peer_counters_samples_total", "counter", "Counters samples (interface counters) of the sFlow agent.",
      [](P p) { return p.counter_samples; }, "sflow"},
     {"netlens_collector_peer_skipped_records_total", "counter",
      "Samples and records of the sFlow agent in formats netlens does not read.", [](P p) { return p.skipped_records; }, "sflow"},
