@@ -4,6 +4,7 @@
 // (NetFlow/IPFIX: exporter, sFlow: agent, ZMQ: probe), and the interface counters sFlow agents
 // report. The collector keeps them on its interface's packet thread; readers get a copy through
 // the interface summary (NetworkInterface::summary, so SnapshotChannel).
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -35,6 +36,20 @@ struct ZmqSkipped {
     other_topics += now.other_topics - before.other_topics;
   }
 };
+
+// The reasons by name (the API's fields and the `reason` label of /metrics), in the API's order.
+template <class Visit>
+void forEachZmqSkipped(const ZmqSkipped& z, Visit&& visit) {
+  visit("bad_header", z.bad_header);
+  visit("bad_json", z.bad_json);
+  visit("bad_compression", z.bad_compression);
+  visit("too_large", z.too_large);
+  visit("unsupported", z.unsupported);
+  visit("other_topics", z.other_topics);
+}
+
+// Most peers a collector keeps statistics of (beyond: counted in CollectorStats::peers_not_kept).
+inline constexpr size_t kMaxPeersPerCollector = 1024;
 
 // One peer of a collector: a NetFlow/IPFIX exporter (by the datagrams' source), an sFlow agent
 // (by the agent address in its datagrams) or a ZMQ probe (by the address libzmq reports).

@@ -13,7 +13,7 @@ namespace netlens {
 
 class PeerTable {
  public:
-  explicit PeerTable(size_t max_peers = 1024) : max_(max_peers) {}
+  explicit PeerTable(size_t max_peers = kMaxPeersPerCollector) : max_(max_peers) {}
 
   // The peer's entry, created when first seen; nullptr when the table is full.
   PeerStats* find(const IpAddress& address, Micros now);

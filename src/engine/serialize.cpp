@@ -302,8 +302,7 @@ void writeNetworksJson(JsonWriter& w, const InterfaceSummary& iface) {
 namespace {
 
 void writeZmqSkipped(JsonWriter& w, const ZmqSkipped& z) {
-  w.field("bad_header", z.bad_header).field("bad_json", z.bad_json).field("bad_compression", z.bad_compression);
-  w.field("too_large", z.too_large).field("unsupported", z.unsupported).field("other_topics", z.other_topics);
+  forEachZmqSkipped(z, [&](const char* reason, uint64_t n) { w.field(reason, n); });
 }
 
 void writePeerJson(JsonWriter& w, const PeerStats& p, std::string_view kind) {
@@ -386,7 +385,7 @@ void writeExportJson(JsonWriter& w, const ExportStats& e) {
   } else if (e.kind == "netflow") {
     w.field("version", uint32_t(e.version)).field("round_robin", e.round_robin);
   }
-  forEachExportCounter(e, [&](const char* name, uint64_t v) { w.field(name, v); });
+  forEachExportCounter(e, [&](const ExportCounter& c) { w.field(c.name, c.value); });
   w.endObject();
 }
 

@@ -31,17 +31,31 @@ struct ExportStats {
   uint64_t queued = 0;
 };
 
-// The counters by name, in the order the API and the status line give them.
+// One counter of an exporter: its name (the API's field and the status line's), its value, what
+// it counts (the HELP text of its Prometheus family) and whether it is a level that goes up and
+// down (a gauge) rather than a count that only grows.
+struct ExportCounter {
+  const char* name;
+  uint64_t value;
+  const char* help;
+  bool level = false;
+};
+
+// The counters, in the order the API, the status line and /metrics give them.
 template <class Visit>
 void forEachExportCounter(const ExportStats& s, Visit&& visit) {
-  visit("flows", s.flows);
-  visit("flows_sent", s.flows_sent);
-  visit("records_sent", s.records_sent);
-  visit("messages", s.messages);
-  visit("dropped_queue_full", s.dropped_queue_full);
-  if (s.kind == "zmq") visit("no_subscriber", s.no_subscriber);
-  visit("send_errors", s.send_errors);
-  visit("queued", s.queued);
+  visit(ExportCounter{"flows", s.flows, "Flow updates handed to the exporter."});
+  visit(ExportCounter{"flows_sent", s.flows_sent, "Flow updates sent on the wire."});
+  visit(ExportCounter{"records_sent", s.records_sent,
+                      "Records sent (NetFlow/IPFIX: one per direction that carried traffic; ZMQ: one per flow)."});
+  visit(ExportCounter{"messages", s.messages, "ZMQ messages or NetFlow/IPFIX datagrams sent."});
+  visit(ExportCounter{"dropped_queue_full", s.dropped_queue_full,
+                      "Flow updates lost: the export queue (or ZeroMQ's send buffer) was full."});
+  if (s.kind == "zmq")
+    visit(ExportCounter{"no_subscriber", s.no_subscriber,
+                        "Flow updates published while no collector was subscribed (ZeroMQ sent them nowhere)."});
+  visit(ExportCounter{"send_errors", s.send_errors, "Flow updates in messages the network refused."});
+  visit(ExportCounter{"queued", s.queued, "Flow updates waiting in the exporter's queue (of every interface it serves).", true});
 }
 
 class ExportStatsProvider {

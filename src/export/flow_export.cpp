@@ -12,6 +12,25 @@
 namespace netlens {
 
 std::vector<std::unique_ptr<ExportWorker>> openExporters(const FlowIoOptions& o, bool quiet) {
+  std::vector<NetflowExportOptions> netflow;
+  for (const std::string& spec : o.netflow_export) {
+    try {
+      netflow.push_back(parseNetflowExportSpec(spec));
+    } catch (const std::invalid_argument& e) {
+      throw std::runtime_error(std::string("--netflow-export: ") + e.what());
+    }
+  }
+  // Two exporters of one kind to the same destinations would send every flow there twice, and
+  // nothing (not their status lines, not their /metrics series) could tell them apart.
+  for (size_t i = 0; i < o.zmq_export.size(); ++i)
+    for (size_t j = 0; j < i; ++j)
+      if (o.zmq_export[i] == o.zmq_export[j]) throw std::runtime_error("--zmq-export " + o.zmq_export[i] + " is given twice");
+  for (size_t i = 0; i < netflow.size(); ++i)
+    for (size_t j = 0; j < i; ++j)
+      if (netflow[i].collectors == netflow[j].collectors)
+        throw std::runtime_error("--netflow-export " + o.netflow_export[i] + ": the same collectors as --netflow-export " +
+                                 o.netflow_export[j] + " (every flow would reach them twice)");
+
   std::vector<std::unique_ptr<ExportWorker>> out;
   for (const std::string& ep : o.zmq_export) {
     ZmqExportOptions zo;
@@ -25,17 +44,14 @@ std::vector<std::unique_ptr<ExportWorker>> openExporters(const FlowIoOptions& o,
       std::fprintf(stderr, "netlens: exporting flows as ZMQ JSON on %s (%s%s)\n", ep.c_str(), zo.connect ? "connected" : "bound",
                    zo.server_public_key.empty() ? "" : ", CURVE");
   }
-  for (const std::string& spec : o.netflow_export) {
-    NetflowExportOptions no;
-    try {
-      no = parseNetflowExportSpec(spec);
-    } catch (const std::invalid_argument& e) {
-      throw std::runtime_error(std::string("--netflow-export: ") + e.what());
-    }
+  for (size_t i = 0; i < netflow.size(); ++i) {
+    NetflowExportOptions& no = netflow[i];
     no.round_robin = o.netflow_round_robin;
     no.max_queued_flows = o.export_queue;
     out.push_back(std::make_unique<NetflowExporter>(no));
-    if (!quiet) std::fprintf(stderr, "netlens: exporting flows as %s to %s\n", no.version == 9 ? "NetFlow v9" : "IPFIX", spec.c_str());
+    if (!quiet)
+      std::fprintf(stderr, "netlens: exporting flows as %s to %s\n", no.version == 9 ? "NetFlow v9" : "IPFIX",
+                   o.netflow_export[i].c_str());
   }
   return out;
 }
@@ -46,7 +62,9 @@ void printExportStatus(const std::string& iface, const std::vector<std::unique_p
     std::string line = "export " + s.kind;
     for (size_t i = 0; i < s.destinations.size(); ++i) line.append(i ? "," : " ").append(s.destinations[i]);
     line += ':';
-    forEachExportCounter(s, [&](const char* name, uint64_t v) { line.append(" ").append(name).append("=").append(std::to_string(v)); });
+    forEachExportCounter(s, [&](const ExportCounter& c) {
+      line.append(" ").append(c.name).append("=").append(std::to_string(c.value));
+    });
     std::fprintf(stderr, "netlens: %s: %s\n", iface.c_str(), line.c_str());
   }
 }

@@ -1,6 +1,7 @@
 #pragma once
 // The Prometheus text exposition (format 0.0.4) of netlens's counters: interfaces, their
-// applications, L4 protocols, local networks, drops and decode errors, and the process itself.
+// applications, L4 protocols, local networks, drops and decode errors, flow collectors and their
+// peers, flow exporters, and the process itself.
 // Built from interface summaries (never from the live tables), so a scrape costs what one
 // GET /api/v1/interfaces costs, whatever the number of flows and hosts.
 #include <string>

@@ -3,13 +3,12 @@
 // in fuzz_netflow's layout (a control byte before each datagram, "\xFF\xFE\xFD" between them).
 //
 // usage: fuzz_netflow_seeds OUT_DIR
-#include <cstdio>
-#include <fstream>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "export_builders.hpp"
+#include "seed_files.hpp"
 
 namespace netlens::test {
 namespace {
@@ -26,7 +25,7 @@ Bytes chain(const std::vector<Bytes>& datagrams) {
   return input;
 }
 
-std::vector<std::pair<std::string, Bytes>> seeds() {
+fuzz::NamedSeeds seeds() {
   V5Flow flow;
   Bytes opt;
   put32(opt, 0);
@@ -59,14 +58,4 @@ std::vector<std::pair<std::string, Bytes>> seeds() {
 }  // namespace
 }  // namespace netlens::test
 
-int main(int argc, char** argv) {
-  if (argc != 2) {
-    std::fprintf(stderr, "usage: %s OUT_DIR\n", argv[0]);
-    return 2;
-  }
-  for (const auto& [name, bytes] : netlens::test::seeds()) {
-    std::ofstream(std::string(argv[1]) + "/" + name, std::ios::binary)
-        .write(reinterpret_cast<const char*>(bytes.data()), long(bytes.size()));
-  }
-  return 0;
-}
+int main(int argc, char** argv) { return netlens::fuzz::writeSeedFiles(argc, argv, netlens::test::seeds); }

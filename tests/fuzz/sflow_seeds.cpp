@@ -3,20 +3,19 @@
 // skipped counter records).
 //
 // usage: fuzz_sflow_seeds OUT_DIR
-#include <cstdio>
-#include <fstream>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "sflow_builders.hpp"
+#include "seed_files.hpp"
 
 namespace netlens::test {
 namespace {
 
 using namespace sflow;
 
-std::vector<std::pair<std::string, Bytes>> seeds() {
+fuzz::NamedSeeds seeds() {
   const Bytes tcp = ethernet(0x0800, ipv4("10.0.0.1", "10.0.0.2", 6, tcpSegment(40000, 443, 0x18, 1, std::string(300, 'x'))));
   const Bytes tcp_head(tcp.begin(), tcp.begin() + 128);
   const Bytes v4 = ipv4("10.0.0.1", "10.0.0.2", 17, udpDatagram(5000, 53, std::string(40, 'q')));
@@ -38,14 +37,4 @@ std::vector<std::pair<std::string, Bytes>> seeds() {
 }  // namespace
 }  // namespace netlens::test
 
-int main(int argc, char** argv) {
-  if (argc != 2) {
-    std::fprintf(stderr, "usage: %s OUT_DIR\n", argv[0]);
-    return 2;
-  }
-  for (const auto& [name, bytes] : netlens::test::seeds()) {
-    std::ofstream(std::string(argv[1]) + "/" + name, std::ios::binary)
-        .write(reinterpret_cast<const char*>(bytes.data()), long(bytes.size()));
-  }
-  return 0;
-}
+int main(int argc, char** argv) { return netlens::fuzz::writeSeedFiles(argc, argv, netlens::test::seeds); }

@@ -7,6 +7,7 @@ test cannot run here (SKIP_RETURN_CODE in ctest).
 import argparse
 import json
 import os
+import re
 import shutil
 import signal
 import struct
@@ -422,3 +423,132 @@ def basic(user, password):
     """An HTTP Basic Authorization header."""
     import base64
     return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
+
+
+# ---------------------------------------------------------------------------------------------
+# /metrics (Prometheus's text exposition)
+
+def parse_exposition(text):
+    """{(name, frozenset(labels)): value}, checking the format's rules on the way."""
+    samples, families = {}, set()
+    line_re = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? (\S+)$')
+    label_re = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')
+    for line in text.splitlines():
+        if line.startswith("# TYPE "):
+            name = line.split()[2]
+            if name in families:
+                raise Failure(f"family {name} declared twice")
+            families.add(name)
+            continue
+        if line.startswith("#") or not line:
+            continue
+        m = line_re.match(line)
+        if not m:
+            raise Failure(f"not a sample line: {line!r}")
+        key = (m.group(1), frozenset(label_re.findall(m.group(3) or "")))
+        if key in samples:
+            raise Failure(f"the same series twice: {line!r}")
+        samples[key] = float(m.group(4))
+    return samples
+
+
+def promtool_check(text, what="/metrics"):
+    """`promtool check metrics` must accept the exposition without a word. Returns False (and
+    says so) when promtool is not installed."""
+    if not shutil.which("promtool"):
+        print(f"  note: promtool is not installed, {what} not linted")
+        return False
+    lint = subprocess.run(["promtool", "check", "metrics"], input=text, capture_output=True, text=True)
+    check(lint.returncode == 0 and not lint.stdout.strip() and not lint.stderr.strip(),
+          f"promtool check metrics accepts {what}", lint.stdout + lint.stderr)
+    return True
+
+
+def scrape(base, headers=None):
+    """GET base/metrics, linted by promtool (when installed); returns the parsed samples."""
+    text, hdrs = http("GET", base + "/metrics", headers=headers)
+    check(hdrs["Content-Type"].startswith("text/plain; version=0.0.4"), "exposition content type", hdrs["Content-Type"])
+    text = text.decode()
+    promtool_check(text, f"{base}/metrics")
+    return parse_exposition(text)
+
+
+def scrape_steady(base, iface=0, headers=None, timeout=20):
+    """/metrics and the API's interface `iface` (its JSON `interface`) of one moment: the
+    collector and exporter figures, read before and after the scrape, must not have moved
+    meanwhile (an exporter may be sending); tries again until they hold still."""
+    def figures():
+        i = http("GET", f"{base}/api/v1/interfaces/{iface}", headers=headers)[0]["interface"]
+        return i, (i.get("collector"), i["export"])
+
+    def steady():
+        before = figures()[1]
+        samples = scrape(base, headers)
+        after, now = figures()
+        return (samples, after) if now == before else None
+    return wait_for(f"{base}: /metrics while the collector and exporter figures hold still", steady, timeout=timeout)
+
+
+def series(samples, name, **labels):
+    """The samples of family `name` whose labels include `labels`: {other labels as a dict's
+    sorted items: value}."""
+    want = set(labels.items())
+    return {tuple(sorted(set(ls) - want)): v for (n, ls), v in samples.items() if n == name and want <= ls}
+
+
+def sample(samples, name, **labels):
+    """The value of the one series of `name` with exactly these labels (Failure when absent)."""
+    key = (name, frozenset(labels.items()))
+    if key not in samples:
+        raise Failure(f"/metrics has no {name}{labels}")
+    return samples[key]
+
+
+# The API's figures of a collector, its peers and an exporter, and their /metrics families:
+# FIELD is netlens_collector_FIELD_total, netlens_collector_peer_FIELD_total or
+# netlens_export_FIELD_total (but for METRIC_NAMES), a level (gauge) the same without _total; the
+# ZMQ skip reasons are the `reason` label of netlens_collector_[peer_]skipped_messages_total.
+ZMQ_REASONS = ("bad_header", "bad_json", "bad_compression", "too_large", "unsupported", "other_topics")
+COLLECTOR_COUNTERS = ("messages", "bytes", "flows", "malformed", "peers_not_kept", "socket_drops", "flow_messages",
+                      "lost_messages")
+PEER_COUNTERS = ("messages", "flows", "packets", "bytes", "malformed", "lost_flows", "lost_messages", "sequence_resets",
+                 "option_records", "templates_learned", "template_errors", "unknown_template_sets", "counter_samples",
+                 "skipped_records")
+METRIC_NAMES = {"counter_samples": "counters_samples"}  # promtool: no "_counter_" in a metric name
+EXPORT_COUNTERS = ("flows", "flows_sent", "records_sent", "messages", "dropped_queue_full", "no_subscriber", "send_errors")
+
+
+def check_figures(samples, obj, prefix, counters, levels, what, extra=None, **labels):
+    """Every field of obj (an API object) that /metrics gives too (and `extra`: {field: (API
+    value, /metrics family)}) equals its series with these labels."""
+    figures = {f: (obj[f], prefix + METRIC_NAMES.get(f, f) + ("_total" if f in counters else ""))
+               for f in counters + levels if f in obj}
+    figures.update(extra or {})
+    got = {f: sample(samples, family, **labels) for f, (_, family) in figures.items()}
+    if "bad_json" in obj:  # ZMQ: the skip reasons
+        for reason in ZMQ_REASONS:
+            figures[reason] = (obj[reason], None)
+            got[reason] = sample(samples, prefix + "skipped_messages_total", reason=reason, **labels)
+    check_eq(got, {f: float(v) for f, (v, _) in figures.items()}, f"{what}: {len(figures)} figures in /metrics equal the API's")
+
+
+def check_collector_metrics(samples, iface, collector, what):
+    """Every figure of the API's collector (interface.collector) and of each of its peers equals
+    its /metrics series (labels interface, kind, peer)."""
+    labels = {"interface": iface, "kind": collector["kind"]}
+    check_figures(samples, collector, "netlens_collector_", COLLECTOR_COUNTERS, ("receive_buffer_bytes",),
+                  f"{what}: the collector", {"peers": (len(collector["peers"]), "netlens_collector_peers")}, **labels)
+    for p in collector["peers"]:
+        pl = dict(labels, peer=p["address"])
+        check_figures(samples, p, "netlens_collector_peer_", PEER_COUNTERS, ("templates",), f"{what}: peer {p['address']}", **pl)
+        seen = sample(samples, "netlens_collector_peer_last_seen_timestamp_seconds", **pl)
+        check(abs(seen - p["last_seen"]) < 1e-5, f"{what}: peer {p['address']}: last_seen in /metrics", f"{seen} != {p['last_seen']}")
+    check_eq(len(series(samples, "netlens_collector_peer_messages_total", **labels)), len(collector["peers"]),
+             f"{what}: one series per peer")
+
+
+def check_export_metrics(samples, iface, export, what):
+    """Every counter of one of the API's exporters (interface.export) equals its /metrics series
+    (labels interface, kind, destination)."""
+    labels = {"interface": iface, "kind": export["kind"], "destination": ",".join(export["destinations"])}
+    check_figures(samples, export, "netlens_export_", EXPORT_COUNTERS, ("queued", "subscribers"), f"{what}: the exporter", **labels)

@@ -9,7 +9,8 @@ the capture's (tshark's decoding; v5 carries IPv4 only) and what nfcapd stored; 
 statistics must count every datagram and record with no loss. softflowd stamps replayed flows
 with bogus times: the flows must still count, at the collector's wall time. Then bad input
 (truncated datagrams, unknown template ids, garbage) from another exporter address is counted in
-that exporter's statistics and skipped, and netlens keeps running."""
+that exporter's statistics and skipped, and netlens keeps running. /metrics (linted by promtool)
+gives every collector and exporter figure the API gives, and what the exporters sent."""
 import os
 import signal
 import socket
@@ -63,7 +64,8 @@ def bad_input(port, source="127.0.0.2"):
 def socket_drops(args, tmp):
     """While netlens is stopped (SIGSTOP), more NetFlow v5 than its socket buffer holds: the kernel's
     drops are counted as the interface's kernel drops and the collector's socket drops, and the
-    exporter's sequence numbers say exactly how many flows were lost with them."""
+    exporter's sequence numbers say exactly how many flows were lost with them; /metrics says
+    the same."""
     port, web = flowpeers.free_udp_port(), flowpeers.free_tcp_port()
     netlens = nltest.start([args.netlens, "-q", "-w", f"127.0.0.1:{web}", "--disable-login", "-d", tmp,
                             "-i", f"netflow://127.0.0.1:{port}"])
@@ -115,6 +117,11 @@ def socket_drops(args, tmp):
             if iface["drops"]["kernel"] == c["socket_drops"] or time.monotonic() > deadline:
                 break
             time.sleep(0.2)
+        samples = nltest.scrape(api.base)
+        nltest.check_collector_metrics(samples, iface["name"], api.get("/api/v1/interfaces/0/exporters")["collector"],
+                                       "socket drops")
+        check_eq(nltest.sample(samples, "netlens_interface_drops_total", interface=iface["name"], kind="kernel"),
+                 float(c["socket_drops"]), "/metrics: the socket drops are the interface's kernel drops")
     finally:
         nltest.stop(netlens)
     check(c["socket_drops"] > 0, f"the socket dropped datagrams while netlens was stopped ({c['socket_drops']} of {sent})")
@@ -125,6 +132,27 @@ def socket_drops(args, tmp):
              "the exporter's sequence numbers count the dropped datagrams' flows as lost")
     check_eq(iface["packets"], c["messages"] * per, "every received record counts")
     check_eq(c["flows"], c["messages"] * per, "the collector's flow records: every received record")
+
+
+def scraped_metrics(api, references, tees, want_bad):
+    """/metrics while every export has been received: each collector's and its peers' figures
+    equal the API's, and what each real exporter sent (datagrams through the tee, records nfcapd
+    stored); the bad input's sender has its own series with the malformed datagrams counted."""
+    samples = nltest.scrape(api.base)
+    print("/metrics:")
+    for i, (name, _, _, host) in enumerate(EXPORTS):
+        iface = api.get(f"/api/v1/interfaces/{i}")["interface"]["name"]
+        nltest.check_collector_metrics(samples, iface, api.get(f"/api/v1/interfaces/{i}/exporters")["collector"], name)
+        peer = {"interface": iface, "kind": "netflow", "peer": "::1" if ":" in host else "127.0.0.1"}
+        check_eq((nltest.sample(samples, "netlens_collector_peer_messages_total", **peer),
+                  nltest.sample(samples, "netlens_collector_peer_flows_total", **peer)),
+                 (float(tees[i].count), float(len(references[i]))),
+                 f"{name}: the exporter's datagrams and flow records in /metrics: what it sent, what nfcapd stored")
+    bad = {"interface": api.get("/api/v1/interfaces/1")["interface"]["name"], "kind": "netflow", "peer": "127.0.0.2"}
+    check_eq({k: nltest.sample(samples, f"netlens_collector_peer_{k}_total", **bad) for k in want_bad},
+             {k: float(v) for k, v in want_bad.items()}, "the bad input's sender in /metrics: its malformed datagrams counted")
+    check_eq(nltest.sample(samples, "netlens_collector_malformed_total", interface=bad["interface"], kind="netflow"),
+             float(want_bad["malformed"]), "collector-wide malformed datagrams in /metrics")
 
 
 def body(args, tmp):
@@ -176,6 +204,7 @@ def body(args, tmp):
             api.wait_datagrams(i, t.count)
         for ref in nfcapds:
             ref.stop()
+        references = [ref.records() for ref in nfcapds]
 
         # Bad input to the v9 interface, from another exporter address.
         bad_port = ports[1]
@@ -184,6 +213,7 @@ def body(args, tmp):
         iface = api.get("/api/v1/interfaces/1")
         check("collector" in iface["interface"], "the interface summary carries the collector's statistics")
         check(netlens.poll() is None, "netlens keeps running after bad input")
+        scraped_metrics(api, references, tees, want_bad)
     finally:
         for t in tees:
             if t.thread.is_alive():
@@ -206,7 +236,7 @@ def body(args, tmp):
         got.pop(("10.9.9.1", "10.9.9.2"), None)  # the bad-input test's one good record (interface 1)
         want = expected_v4 if version == 5 else expected_all
         check_eq(got, want, f"{name}: packets and IP-layer bytes per host pair equal the capture's")
-        ref_records = nfcapds[i].records()
+        ref_records = references[i]
         check_eq(got, flowpeers.pairs_of_records(ref_records), f"{name}: ... and equal what nfcapd received")
         coll = part["interface"]["collector"]
         check_eq(coll["kind"], "netflow", f"{name}: a NetFlow collector")

@@ -6,7 +6,9 @@ records, summed per (source, destination) address pair, must equal the capture's
 and bytes per pair (tshark: frame.cap_len, the bytes netlens counts) and netlens's dump, and the
 exporter's own statistics (the dump's interface.export) must tell exactly what nfdump received.
 With --netflow-export-round-robin and two collectors, each flow goes to one of them and together
-they hold everything.
+they hold everything. Two running netlens, one exporting IPFIX to the other, tell in /metrics
+(linted by promtool) what their APIs tell, and the collector's count of datagrams and records is
+what the exporter's says it sent.
 """
 import collections
 import os
@@ -98,6 +100,43 @@ def run_netlens(args, tmp, tag, *export):
     return doc, e
 
 
+def exporter_and_collector_metrics(args, tmp):
+    """Two running netlens: A reads the capture and exports IPFIX to B (-i netflow://). A's
+    exporter figures in its /metrics equal its API's, B's collector figures in its /metrics its
+    API's, and B's series of A (its peer) counts the datagrams and records A's series say it sent."""
+    nf_port, web_a, web_b = T.free_port(), T.free_port(), T.free_port()
+    common = ["-q", "--disable-login", "--status-interval", "0"]
+    b = T.start([args.netlens, *common, "-i", f"netflow://127.0.0.1:{nf_port}", "-w", f"127.0.0.1:{web_b}", "-d",
+                 os.path.join(tmp, "data-b")])
+    a = None
+    try:
+        T.wait_running(b)
+        a = T.start([args.netlens, *common, "-i", os.path.join(args.pcaps, PCAP), "-w", f"127.0.0.1:{web_a}", "-d",
+                     os.path.join(tmp, "data-a"), "--netflow-export", f"ipfix@127.0.0.1:{nf_port}", "--export-interval", "1"])
+        base_a, base_b = f"http://127.0.0.1:{web_a}", f"http://127.0.0.1:{web_b}"
+
+        def delivered():
+            # The capture read to its end (nothing more to export) and B holding what A sent.
+            e = T.http("GET", base_a + "/api/v1/interfaces/0")[0]["interface"]["export"][0]
+            c = T.http("GET", base_b + "/api/v1/interfaces/0/exporters")[0]["collector"]
+            return e["flows_sent"] > 0 and e["queued"] == 0 and c["messages"] == e["messages"]
+        T.wait_for("A has exported the capture's ended flows and B received them", delivered, timeout=30)
+        samples_a, iface_a = T.scrape_steady(base_a)
+        samples_b, iface_b = T.scrape_steady(base_b)
+        T.check_eq(len(iface_a["export"]), 1, "A: one exporter")
+        T.check_export_metrics(samples_a, iface_a["name"], iface_a["export"][0], "A")
+        T.check_collector_metrics(samples_b, iface_b["name"], iface_b["collector"], "B")
+        exporter = {"interface": iface_a["name"], "kind": "netflow", "destination": f"127.0.0.1:{nf_port}"}
+        peer = {"interface": iface_b["name"], "kind": "netflow", "peer": "127.0.0.1"}
+        received = [T.sample(samples_b, f"netlens_collector_peer_{f}_total", **peer) for f in ("messages", "flows", "malformed")]
+        sent = [T.sample(samples_a, f"netlens_export_{f}_total", **exporter) for f in ("messages", "records_sent")]
+        T.check_eq(received, sent + [0.0], "/metrics: B received every datagram and record A's exporter sent, none malformed")
+    finally:
+        for p in (a, b):
+            if p:
+                T.kill_quietly(p)
+
+
 def body(args, tmp):
     for tool in ("nfcapd", "nfdump", "tshark"):
         if not shutil.which(tool):
@@ -136,6 +175,9 @@ def body(args, tmp):
         for k, v in g.items():
             total[k] = tuple(x + y for x, y in zip(total.get(k, (0, 0)), v))
     T.check_eq(dict(total), capture, "round-robin: both collectors together hold the capture's traffic")
+
+    print("/metrics of an exporter and of its collector:")
+    exporter_and_collector_metrics(args, tmp)
 
 
 if __name__ == "__main__":

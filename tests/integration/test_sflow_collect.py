@@ -12,7 +12,8 @@ Two agents, two netlens interfaces (-i sflow://127.0.0.1:P and -i sflow://[::1]:
   host pair, packets and bytes are 10 x the capture's (frame length from the record, not the
   truncated header), and nDPI still names the DNS flows.
 Then bad input (truncated, garbage, sFlow v4, unknown sample/record formats and header
-protocols) is counted in the senders' statistics and netlens keeps running."""
+protocols) is counted in the senders' statistics and netlens keeps running; /metrics (linted by
+promtool) gives the collector's and every agent's figures as the API does."""
 import collections
 import os
 import socket
@@ -229,6 +230,15 @@ def body(args, tmp):
         nltest.check_documented(spec, "Peer", coll["peers"][0], "an sFlow agent")
         nltest.check_documented(spec, "AgentInterface", coll["interfaces"][0], "an agent interface")
         check(netlens.poll() is None, "netlens keeps running after bad input")
+        samples = nltest.scrape(api.base)
+        name = api.get("/api/v1/interfaces/0")["interface"]["name"]
+        nltest.check_collector_metrics(samples, name, coll, "sFlow")
+        agent = {"interface": name, "kind": "sflow"}
+        check_eq([nltest.sample(samples, "netlens_collector_peer_malformed_total", peer="127.0.0.3", **agent),
+                  nltest.sample(samples, "netlens_collector_peer_skipped_records_total", peer="192.0.2.99", **agent),
+                  nltest.sample(samples, "netlens_collector_peer_counters_samples_total", peer="192.0.2.1", **agent)],
+                 [3.0, 3.0, float(len(full.datagrams))],
+                 "/metrics: the bad datagrams, the skipped records and agent 1's counter samples")
     finally:
         rc, _, _, err = nltest.stop(netlens)
     check_eq(rc, 0, "netlens exits 0 on SIGTERM")

@@ -752,6 +752,16 @@ test('geolocation: geo map renders countries and host markers; ASN and country p
   const countries = await api('/interfaces/0/countries');
   await expectTexts(page, '#geo-card tbody tr', countries.countries.map((c) => c.country), 'countries by traffic', 'data-key');
   await shot(page, 'countries');
+  // Sorted by name (ascending first, so the address leaves the order out), then searched.
+  await page.click('#geo-card th[data-sort=name] button');
+  const byName = await api('/interfaces/0/countries?sort=name&order=asc');
+  await expectTexts(page, '#geo-card tbody tr', byName.countries.map((c) => c.country), 'countries by name', 'data-key');
+  assert.equal(new URL(page.url()).hash, '#/countries?sort=name', 'the sort in the address, without its default order');
+  await page.fill('#geo-q', topCountry);
+  const found = await api(`/interfaces/0/countries?sort=name&order=asc&q=${topCountry}`);
+  assert.ok(found.countries.some((c) => c.country === topCountry), `the API finds ${topCountry}`);
+  await expectTexts(page, '#geo-card tbody tr', found.countries.map((c) => c.country), `countries matching ${topCountry}`, 'data-key');
+  assert.equal(new URL(page.url()).hash, `#/countries?sort=name&q=${topCountry}`, 'the search in the address');
 
   await page.goto(`${base}/#/dashboard`);
   const dashAs = await api('/interfaces/0/asns?sort=bytes&per_page=8');

@@ -3,7 +3,8 @@
 netlens-zmq-send): malformed JSON, unknown header sizes and versions, bad zlib, TLV, huge
 payloads and a zlib bomb are each counted under their own name and skipped, in the collector's
 statistics (interface.collector, kind zmq) and in the probe's (GET .../exporters); the good
-messages among them are all collected; netlens keeps running and stops cleanly."""
+messages among them are all collected; /metrics says the same (linted by promtool); netlens
+keeps running and stops cleanly."""
 import json
 import os
 import struct
@@ -86,6 +87,18 @@ def body(args, tmp):
         T.check_eq(probes, [("127.0.0.1", len(files), 6, 6 * 5, 21 * 300, len(bad), 2, 3, 1, 1, 2, 1, 0, [2, 3, 4])],
                    "the probe's own statistics, by reason; versions of the headers it could read (GET .../exporters)")
         T.check(ex["collector"]["peers"][0].get("last_error"), "the probe's last error is named")
+        samples = T.scrape(f"http://127.0.0.1:{http_port}")
+        name = T.http("GET", f"http://127.0.0.1:{http_port}/api/v1/interfaces/0")[0]["interface"]["name"]
+        T.check_collector_metrics(samples, name, ex["collector"], "ZMQ collector")
+        def by_reason(family, **labels):
+            return {dict(k)["reason"]: v for k, v in T.series(samples, family, interface=name, kind="zmq", **labels).items()}
+        reasons = {r: float(expected[r]) for r in T.ZMQ_REASONS}
+        T.check_eq(by_reason("netlens_collector_skipped_messages_total"), reasons,
+                   "/metrics: each bad message counted under its reason")
+        T.check_eq(by_reason("netlens_collector_peer_skipped_messages_total", peer="127.0.0.1"), reasons,
+                   "/metrics: ... and under the probe's")
+        T.check_eq(T.sample(samples, "netlens_collector_peer_malformed_total", interface=name, kind="zmq", peer="127.0.0.1"),
+                   float(len(bad)), "/metrics: the probe's malformed messages, as many as the publisher sent")
         spec, _ = T.http("GET", f"http://127.0.0.1:{http_port}/api/v1/openapi.json")
         T.check_documented(spec, "Collector", ex["collector"], "the ZMQ collector")
         T.check_documented(spec, "Peer", ex["collector"]["peers"][0], "a ZMQ probe")

@@ -13,7 +13,8 @@ received (interface.collector, kind zmq, and its probe in GET .../exporters):
      through (its flows are counted as published with no subscriber);
   4. a probe that collects NetFlow and re-exports it as ZMQ JSON: a leaf exports NetFlow v9 to
      a middle netlens (-i netflow://), which publishes to the root: the root's hosts equal the
-     leaf's (NetFlow carries no application, so only traffic is compared).
+     leaf's (NetFlow carries no application, so only traffic is compared); the middle's
+     /metrics gives its collector's and exporter's figures as its API does.
 """
 import collections
 import os
@@ -206,6 +207,16 @@ def body(args, tmp):
         T.check_eq((mid_in["kind"], mid_in["messages"], mid_in["flows"], mid_in["malformed"]),
                    ("netflow", leaf_nf["messages"], leaf_nf["records_sent"], 0),
                    "middle: its NetFlow collector received every datagram and record the leaf's exporter sent")
+        samples, mid_iface = T.scrape_steady(f"http://127.0.0.1:{http_mid}")
+        T.check_collector_metrics(samples, mid_iface["name"], mid_iface["collector"], "middle")
+        T.check_export_metrics(samples, mid_iface["name"], mid_iface["export"][0], "middle")
+        peer = {"interface": mid_iface["name"], "kind": "netflow", "peer": "127.0.0.1"}
+        T.check_eq((T.sample(samples, "netlens_collector_peer_messages_total", **peer),
+                    T.sample(samples, "netlens_collector_peer_flows_total", **peer)),
+                   (float(leaf_nf["messages"]), float(leaf_nf["records_sent"])),
+                   "middle's /metrics: the leaf's datagrams and records, as its exporter sent them")
+        T.check_eq(T.sample(samples, "netlens_export_subscribers", interface=mid_iface["name"], kind="zmq",
+                            destination=f"tcp://127.0.0.1:{pz}"), 1.0, "middle's /metrics: the root is subscribed")
         rc, _, _, err = T.stop(mid, within=10)  # its flows end and are published
         T.check_eq(rc, 0, "middle exits cleanly")
         mid_doc = T.load_dump(mid_out)

@@ -73,48 +73,33 @@ FlowSpec flowSpec(uint32_t i) {
   return f;
 }
 
-void putV4(Bytes& b, uint32_t a) { put32(b, a); }
-
 // IPFIX: what current exporters send (absolute millisecond times, 8-byte counters).
 std::vector<Field> ipfixTemplate() {
   return {{8, 4}, {12, 4}, {7, 2}, {11, 2}, {4, 1}, {6, 1}, {5, 1}, {1, 8}, {2, 8}, {152, 8}, {153, 8},
           {10, 4}, {14, 4}};
 }
 
-Bytes ipfixRecord(const FlowSpec& f, uint64_t start_ms, uint32_t n) {
+// Record n of flow f, in ipfixTemplate() (start: milliseconds since the epoch) or in the v9
+// ipv4Template() (start: the exporter's uptime in milliseconds; 4-byte counters and times, 2-byte
+// interfaces, then VLAN 0).
+Bytes record(bool ipfix, const FlowSpec& f, uint64_t start, uint32_t n) {
+  const size_t counter = ipfix ? 8 : 4;
+  const size_t interface = ipfix ? 4 : 2;
   Bytes b;
-  putV4(b, f.client);
-  putV4(b, f.server);
+  put32(b, f.client);
+  put32(b, f.server);
   put16(b, f.sport);
   put16(b, f.dport);
   put8(b, f.proto);
   put8(b, f.proto == 6 ? 0x1b : 0);
   put8(b, 0);
-  putN(b, 1500ull * (1 + n % 20), 8);
-  putN(b, 1 + n % 20, 8);
-  putN(b, start_ms, 8);
-  putN(b, start_ms + 900, 8);
-  put32(b, 3);
-  put32(b, 4);
-  return b;
-}
-
-Bytes v9Record(const FlowSpec& f, uint32_t first_uptime, uint32_t n) {
-  Bytes b;
-  putV4(b, f.client);
-  putV4(b, f.server);
-  put16(b, f.sport);
-  put16(b, f.dport);
-  put8(b, f.proto);
-  put8(b, f.proto == 6 ? 0x1b : 0);
-  put8(b, 0);
-  put32(b, 1500 * (1 + n % 20));
-  put32(b, 1 + n % 20);
-  put32(b, first_uptime);
-  put32(b, first_uptime + 900);
-  put16(b, 3);
-  put16(b, 4);
-  put16(b, 0);
+  putN(b, 1500ull * (1 + n % 20), counter);
+  putN(b, 1 + n % 20, counter);
+  putN(b, start, counter);
+  putN(b, start + 900, counter);
+  putN(b, 3, interface);
+  putN(b, 4, interface);
+  if (!ipfix) put16(b, 0);
   return b;
 }
 
@@ -132,17 +117,14 @@ Workload build(bool ipfix, const Options& o) {
   if (ipfix) w.datagrams.push_back(ipfixMessage({set(2, templateRecord(256, ipfixTemplate()))}, export_secs, 1, 0));
   else w.datagrams.push_back(v9Datagram({set(0, templateRecord(256, ipv4Template()))}, uptime, export_secs, 1, 1, 0));
   const uint64_t total = uint64_t(o.flows) * o.updates;
-  const size_t record_size = ipfix ? ipfixRecord(flowSpec(0), 0, 0).size() : v9Record(flowSpec(0), 0, 0).size();
-  const uint32_t per_datagram = uint32_t(kDatagramBudget / record_size);
+  const uint32_t per_datagram = uint32_t(kDatagramBudget / record(ipfix, flowSpec(0), 0, 0).size());
+  const uint64_t start = ipfix ? uint64_t(export_secs - 5) * 1000 : uptime - 5000;
   uint32_t sequence = 0;
   for (uint64_t first = 0; first < total; first += per_datagram) {
     Bytes records;
     uint32_t n = 0;
-    for (uint64_t r = first; r < total && n < per_datagram; ++r, ++n) {
-      const FlowSpec f = flowSpec(uint32_t(r % o.flows));
-      if (ipfix) append(records, ipfixRecord(f, uint64_t(export_secs - 5) * 1000, uint32_t(r)));
-      else append(records, v9Record(f, uptime - 5000, uint32_t(r)));
-    }
+    for (uint64_t r = first; r < total && n < per_datagram; ++r, ++n)
+      append(records, record(ipfix, flowSpec(uint32_t(r % o.flows)), start, uint32_t(r)));
     if (ipfix) w.datagrams.push_back(ipfixMessage({set(256, records)}, export_secs, 1, sequence));
     else w.datagrams.push_back(v9Datagram({set(256, records)}, uptime, export_secs, 1, uint16_t(n), sequence));
     sequence += ipfix ? n : 1;

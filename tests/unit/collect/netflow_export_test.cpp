@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "collect/netflow_parser.hpp"
+#include "export/flow_export.hpp"
 #include "export/netflow_exporter.hpp"
 
 namespace netlens::test {
@@ -112,6 +113,31 @@ TEST(NetflowExport, SpecsAreCheckedWithAMessage) {
   NetflowExportOptions bad;
   bad.collectors = {"no-port"};
   EXPECT_THROW(NetflowExporter{bad}, std::runtime_error);
+}
+
+// One exporter per kind and destinations: a repeated one would send every flow twice to the same
+// place, and its status line and /metrics series would be the other's.
+TEST(NetflowExport, TheSameExportTwiceIsRefused) {
+  auto message = [](const FlowIoOptions& o) -> std::string {
+    try {
+      openExporters(o, true);
+    } catch (const std::runtime_error& e) {
+      return e.what();
+    }
+    return "";
+  };
+  FlowIoOptions zmq;
+  zmq.zmq_export = {"tcp://127.0.0.1:5999", "tcp://127.0.0.1:5999"};
+  EXPECT_EQ(message(zmq), "--zmq-export tcp://127.0.0.1:5999 is given twice");
+  FlowIoOptions netflow;
+  netflow.netflow_export = {"v9@127.0.0.1:2055", "ipfix@127.0.0.1:2055"};
+  EXPECT_EQ(message(netflow),
+            "--netflow-export ipfix@127.0.0.1:2055: the same collectors as --netflow-export v9@127.0.0.1:2055 "
+            "(every flow would reach them twice)");
+  // Different destination lists are different exporters, even when they overlap.
+  FlowIoOptions apart;
+  apart.netflow_export = {"v9@127.0.0.1:2055", "ipfix@127.0.0.1:2055,127.0.0.1:2056"};
+  EXPECT_EQ(openExporters(apart, true).size(), 2u);
 }
 
 }  // namespace

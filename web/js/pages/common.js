@@ -1,12 +1,70 @@
-// Column sets shared by several pages.
+// Column sets and list wiring shared by several pages.
 import * as fmt from '../format.js';
-import { html, breakdown, hostLink, badge } from '../ui.js';
+import { html, breakdown, hostLink, badge, DataTable, Pager, debounce } from '../ui.js';
 import { countryLink, asLink, countryName } from '../geo.js';
 
 /** Reading a page's integer parameter with bounds. */
 export function intParam(params, name, def, min = 1, max = 1e9) {
   const n = Number(params.get(name));
   return Number.isInteger(n) && n >= min && n <= max ? n : def;
+}
+
+/**
+ * Paging, sorting and the search text of a list paged on the server (hosts, AS, countries), from
+ * the page's URL parameters: 50 rows a page by bytes unless they say otherwise; a sort by
+ * `ascSort` starts ascending, by any other of `sorts` descending.
+ */
+export function listParams(params, sorts, ascSort) {
+  const order = params.get('order');
+  return {
+    page: intParam(params, 'page', 1),
+    per_page: intParam(params, 'per_page', 50, 1, 1000),
+    sort: sorts.includes(params.get('sort')) ? params.get('sort') : 'bytes',
+    order: order === 'asc' ? 'asc' : order === 'desc' ? 'desc' : (params.get('sort') === ascSort ? 'asc' : 'desc'),
+    q: params.get('q') || '',
+  };
+}
+
+/**
+ * The table, pager and search field of a list paged on the server: a sort, a page, a search
+ * typed (300 ms later, replacing the history entry) and the page's own changes through `go`
+ * become the page's URL, and the router hands its parameters to the page's update. The URL
+ * leaves the defaults of listParams out and then gives `filters`, the page's other parameters
+ * (the search `q` among them), in that order. `state()`: the page's current state; `table`: the
+ * DataTable's options but its sort. Returns { table, pager, go, update(state) }.
+ */
+export function pagedList(ctx, { card, search, state, ascSort, filters, table: tableOptions }) {
+  function go(change, replace = false) {
+    const next = { ...state(), ...change };
+    const params = {
+      page: next.page > 1 ? next.page : '',
+      per_page: next.per_page !== 50 ? next.per_page : '',
+      sort: next.sort !== 'bytes' ? next.sort : '',
+      order: next.order !== (next.sort === ascSort ? 'asc' : 'desc') ? next.order : '',
+    };
+    for (const name of filters) params[name] = next[name];
+    ctx.navigate(params, replace);
+  }
+  const table = new DataTable({
+    ...tableOptions,
+    sort: state().sort,
+    order: state().order,
+    onSort: (sort, order) => go({ sort, order, page: 1 }),
+  });
+  const pager = new Pager({ onChange: (page, per_page) => go({ page, per_page }) });
+  card.append(table.el, pager.el);
+  search.form.addEventListener('submit', (ev) => ev.preventDefault());
+  search.addEventListener('input', debounce(() => go({ q: search.value.trim(), page: 1 }, true), 300));
+  return {
+    table,
+    pager,
+    go,
+    /** A new state from the URL: the sort arrows and the search field (unless being typed in) follow. */
+    update(s) {
+      table.setSort(s.sort, s.order);
+      if (document.activeElement !== search) search.value = s.q;
+    },
+  };
 }
 
 export function flowInfo(f) {

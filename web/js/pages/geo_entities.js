@@ -3,8 +3,8 @@
 // to their hosts. One module, two pages (asns, countries) and their detail pages (asn, country).
 import * as api from '../api.js';
 import * as fmt from '../format.js';
-import { html, render, DataTable, Pager, breakdown, shareBar, tiles, facts, debounce } from '../ui.js';
-import { intParam } from './common.js';
+import { html, render, DataTable, breakdown, shareBar, tiles, facts } from '../ui.js';
+import { listParams, pagedList } from './common.js';
 import { countryName, countryLink, asLink, flag, attribution } from '../geo.js';
 
 const SORTS = ['bytes', 'sent', 'received', 'hosts', 'flows', 'last_seen', 'name'];
@@ -29,13 +29,7 @@ export const KINDS = {
 };
 
 function readParams(p) {
-  return {
-    page: intParam(p, 'page', 1),
-    per_page: intParam(p, 'per_page', 50, 1, 1000),
-    sort: SORTS.includes(p.get('sort')) ? p.get('sort') : 'bytes',
-    order: p.get('order') === 'asc' ? 'asc' : p.get('order') === 'desc' ? 'desc' : (p.get('sort') === 'name' ? 'asc' : 'desc'),
-    q: p.get('q') || '',
-  };
+  return listParams(p, SORTS, 'name');
 }
 
 function hostsHref(kind, e) {
@@ -69,30 +63,20 @@ export async function mountList(ctx, kind) {
     <section class="card flush" id="geo-card"></section>
     ${attribution()}`);
   const totalRef = { total: 0 };
-  const table = new DataTable({
-    columns: entityColumns(kind, totalRef),
-    sort: s.sort, order: s.order,
-    empty: `No ${k.one} yet (hosts get one from the GeoIP databases; see --geoip-dir).`,
-    onSort: (sort, order) => go({ sort, order, page: 1 }),
-    rowAttrs: (e) => `data-key="${k.key(e)}"`,
-  });
-  const pager = new Pager({ onChange: (page, per_page) => go({ page, per_page }) });
   const card = ctx.main.querySelector('#geo-card');
-  card.append(table.el, pager.el);
-  ctx.main.querySelector('#geo-tools').addEventListener('submit', (ev) => ev.preventDefault());
-  const q = ctx.main.querySelector('#geo-q');
-  q.addEventListener('input', debounce(() => go({ q: q.value.trim(), page: 1 }, true), 300));
-
-  function go(change, replace = false) {
-    const next = { ...s, ...change };
-    ctx.navigate({
-      page: next.page > 1 ? next.page : '',
-      per_page: next.per_page !== 50 ? next.per_page : '',
-      sort: next.sort !== 'bytes' ? next.sort : '',
-      order: next.order !== (next.sort === 'name' ? 'asc' : 'desc') ? next.order : '',
-      q: next.q,
-    }, replace);
-  }
+  const list = pagedList(ctx, {
+    card,
+    search: ctx.main.querySelector('#geo-q'),
+    state: () => s,
+    ascSort: 'name',
+    filters: ['q'],
+    table: {
+      columns: entityColumns(kind, totalRef),
+      empty: `No ${k.one} yet (hosts get one from the GeoIP databases; see --geoip-dir).`,
+      rowAttrs: (e) => `data-key="${k.key(e)}"`,
+    },
+  });
+  const { table, pager } = list;
   let seq = 0;
   const loop = ctx.every(1000, async () => {
     const mine = ++seq;
@@ -110,8 +94,7 @@ export async function mountList(ctx, kind) {
   return {
     update(params) {
       s = readParams(params);
-      table.setSort(s.sort, s.order);
-      if (document.activeElement !== q) q.value = s.q;
+      list.update(s);
       seq++;
       loop.refresh();
     },

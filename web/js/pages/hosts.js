@@ -1,20 +1,16 @@
 // Hosts: paged, sorted and searched on the server (fine with 100,000 hosts).
 import * as api from '../api.js';
 import * as fmt from '../format.js';
-import { html, render, DataTable, Pager, debounce } from '../ui.js';
-import { hostColumns, intParam } from './common.js';
+import { html, render } from '../ui.js';
+import { hostColumns, listParams, pagedList } from './common.js';
 import { countryName } from '../geo.js';
 
 const SORTS = ['ip', 'bytes', 'sent', 'received', 'packets', 'first_seen', 'last_seen', 'flows', 'name', 'country', 'asn'];
 
 function readParams(p) {
   return {
-    page: intParam(p, 'page', 1),
-    per_page: intParam(p, 'per_page', 50, 1, 1000),
-    sort: SORTS.includes(p.get('sort')) ? p.get('sort') : 'bytes',
-    order: p.get('order') === 'asc' ? 'asc' : p.get('order') === 'desc' ? 'desc' : (p.get('sort') === 'ip' ? 'asc' : 'desc'),
+    ...listParams(p, SORTS, 'ip'),
     filter: ['local', 'remote'].includes(p.get('filter')) ? p.get('filter') : '',
-    q: p.get('q') || '',
     asn: /^\d+$/.test(p.get('asn') || '') ? p.get('asn') : '',
     country: /^([A-Za-z]{2}|--)$/.test(p.get('country') || '') ? p.get('country').toUpperCase() : '',
     os: p.get('os') || '',   // drill-down from the operating systems page
@@ -40,16 +36,16 @@ export async function mount(ctx) {
     <section class="card flush" id="hosts-card"></section>`);
 
   const nowRef = { now: 0 };
-  const table = new DataTable({
-    columns: hostColumns(nowRef),
-    sort: s.sort,
-    order: s.order,
-    empty: 'No host matches.',
-    onSort: (sort, order) => go({ sort, order, page: 1 }),
-  });
-  const pager = new Pager({ onChange: (page, per_page) => go({ page, per_page }) });
   const card = ctx.main.querySelector('#hosts-card');
-  card.append(table.el, pager.el);
+  const list = pagedList(ctx, {
+    card,
+    search: ctx.main.querySelector('#hosts-q'),
+    state: () => s,
+    ascSort: 'ip',
+    filters: ['filter', 'q', 'asn', 'country', 'os'],
+    table: { columns: hostColumns(nowRef), empty: 'No host matches.' },
+  });
+  const { table, pager, go } = list;
 
   const setFilterButtons = () => {
     for (const b of ctx.main.querySelectorAll('[data-filter]')) b.setAttribute('aria-pressed', String(b.dataset.filter === s.filter));
@@ -85,25 +81,6 @@ export async function mount(ctx) {
     const b = ev.target.closest('[data-filter]');
     if (b) go({ filter: b.dataset.filter, page: 1 });
   });
-  ctx.main.querySelector('#hosts-tools').addEventListener('submit', (ev) => ev.preventDefault());
-  const q = ctx.main.querySelector('#hosts-q');
-  q.addEventListener('input', debounce(() => go({ q: q.value.trim(), page: 1 }, true), 300));
-
-  function go(change, replace = false) {
-    const next = { ...s, ...change };
-    ctx.navigate({
-      page: next.page > 1 ? next.page : '',
-      per_page: next.per_page !== 50 ? next.per_page : '',
-      sort: next.sort !== 'bytes' ? next.sort : '',
-      order: next.order !== (next.sort === 'ip' ? 'asc' : 'desc') ? next.order : '',
-      filter: next.filter,
-      q: next.q,
-      asn: next.asn,
-      country: next.country,
-      os: next.os,
-    }, replace);
-  }
-
   let seq = 0;
   const loop = ctx.every(1000, async () => {
     const mine = ++seq;
@@ -124,12 +101,11 @@ export async function mount(ctx) {
   return {
     update(params) {
       s = readParams(params);
-      table.setSort(s.sort, s.order);
+      list.update(s);
       setFilterButtons();
       showGeoFilter();
       if (document.activeElement !== countryInput) countryInput.value = s.country;
       if (document.activeElement !== asnInput) asnInput.value = s.asn;
-      if (document.activeElement !== q) q.value = s.q;
       seq++;
       loop.refresh();
     },
