@@ -7,15 +7,23 @@
 
 namespace netlens {
 
+namespace {
+bool isZ85Key(const std::string& s) {
+  uint8_t raw[32];
+  return s.size() == 40 && zmq_z85_decode(raw, s.c_str()) != nullptr;
+}
+}  // namespace
+
 std::string loadCurveKey(const std::string& spec, const char* what) {
   std::string key = spec;
-  if (!spec.empty() && spec[0] == '@') {
+  // '@' is a Z85 character too (about one generated key in 85 starts with it): 40 characters
+  // of Z85 are a key, whatever they start with; anything else after '@' names a file.
+  if (!spec.empty() && spec[0] == '@' && !isZ85Key(spec)) {
     std::ifstream in(spec.substr(1));
     if (!in || !std::getline(in, key)) throw std::runtime_error(std::string(what) + ": cannot read " + spec.substr(1));
   }
   while (!key.empty() && (key.back() == '\r' || key.back() == ' ' || key.back() == '\n')) key.pop_back();
-  uint8_t raw[32];
-  if (key.size() != 40 || zmq_z85_decode(raw, key.c_str()) == nullptr)
+  if (!isZ85Key(key))
     throw std::runtime_error(std::string(what) + ": not a CURVE key (40 characters of Z85 text, as zmq_curve_keypair makes)");
   return key;
 }

@@ -157,6 +157,16 @@ TEST(ZmqSource, BadEndpointsAreRefusedWithAMessage) {
   EXPECT_THROW(loadCurveKey("@/nonexistent/key", "--zmq-encryption-key"), std::runtime_error);
 }
 
+// '@' is one of Z85's characters: a key that starts with it is a key, not a file name.
+TEST(ZmqSource, KeysStartingWithAtAreKeys) {
+  for (int i = 0; i < 2000; ++i) {
+    const auto [pub, sec] = generateCurveKeys();
+    for (const std::string& k : {pub, sec}) ASSERT_EQ(loadCurveKey(k, "key"), k);
+  }
+  const std::string at_key = "@" + std::string(generateCurveKeys().first).substr(1);  // '@' is Z85 digit 77
+  EXPECT_EQ(loadCurveKey(at_key, "key"), at_key);
+}
+
 // CURVE: the collector holds the secret key; a probe that encrypts to its public key gets
 // through, one that does not is never heard.
 TEST(ZmqSource, CurveEncryptionRoundTrip) {
