@@ -22,12 +22,13 @@ namespace netlens {
 constexpr uint32_t kNoGeoEntity = UINT32_MAX;
 constexpr uint16_t kNoCountryEntity = UINT16_MAX;
 
-// A host's geolocation and its entities: 40 bytes.
+// A host's geolocation and its entities: 40 bytes. The entities first: every roll-up of the
+// host's flows reads them, next to the host's traffic counters (see Host).
 struct HostGeo {
-  GeoInfo info;
   uint32_t as_entity = kNoGeoEntity;
   uint16_t country_entity = kNoCountryEntity;
   bool pending = false;  // created, not looked up yet
+  GeoInfo info;
 };
 
 struct GeoEntityTotals {

@@ -68,11 +68,13 @@ struct Host {
   uint32_t flows_as_server = 0;
   Micros first_seen = 0;
   Micros last_seen = 0;
+  // What a flow's roll-up reads and writes comes together (links, last_seen, sent, received,
+  // local_stats, geo's entities): two cache lines rather than three.
   TrafficCounter sent;
   TrafficCounter received;
   ValuePtr<LocalHostStats> local_stats;
-  ValuePtr<enrich::HostNames> names;  // names and OS guess, once one is learned
   HostGeo geo;  // country, city, coordinates, AS: looked up once, when the host is created
+  ValuePtr<enrich::HostNames> names;  // names and OS guess, once one is learned
 };
 
 }  // namespace netlens
