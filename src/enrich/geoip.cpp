@@ -3,6 +3,7 @@
 #include "enrich/mmdb_record.hpp"
 
 #include <maxminddb.h>
+#include <sys/mman.h>
 
 #include <algorithm>
 #include <cctype>
@@ -13,6 +14,27 @@
 #include <vector>
 
 namespace netlens {
+
+namespace {
+
+// Memory that lookups read at random (the /20 jump tables): in 2 MB pages where the kernel
+// gives them (transparent huge pages, asked for with madvise), so that the first access of a
+// walk is a cache miss only, not a TLB miss as well: 248 -> 220 ns a lookup (netlens-geo-bench).
+// (Copying the search trees out of the mapped files into huge pages too gained another 5% a
+// lookup for 53 MB of private memory and 14 ms more at start: not done.)
+struct HugeFree {
+  void operator()(void* p) const { std::free(p); }
+};
+using HugeBuffer = std::unique_ptr<uint8_t, HugeFree>;
+HugeBuffer hugeBuffer(size_t bytes) {
+  constexpr size_t kHuge = size_t(2) << 20;
+  const size_t rounded = (bytes + kHuge - 1) / kHuge * kHuge;
+  void* p = std::aligned_alloc(kHuge, rounded);
+  if (p) madvise(p, rounded, MADV_HUGEPAGE);  // a hint: 4 KB pages otherwise
+  return HugeBuffer(static_cast<uint8_t*>(p));
+}
+
+}  // namespace
 
 struct GeoDatabases::File {
   std::string path;
@@ -31,7 +53,8 @@ struct GeoDatabases::File {
   // the terminal record reached on the way (a network of /20 or larger, so its depth does not
   // matter). The upper levels of the tree are not walked again for each lookup; one 4-byte
   // entry per /20, so the start of a walk is one memory access.
-  std::unique_ptr<uint32_t[]> v4_jump;  // 2^20 entries, each written once by fillJump
+  HugeBuffer v4_jump_memory;  // 2^20 entries
+  const uint32_t* v4_jump = nullptr;
   uint32_t record(uint32_t node, int bit) const {
     const uint8_t* p = tree + size_t(node) * node_bytes;
     switch (record_bits) {
@@ -106,10 +129,12 @@ void GeoDatabases::buildIpv4Jump(File& f) {
   if (f.v6_tree && f.ipv4_start >= f.node_count) return;  // no IPv4 data: every walk ends at once
   // Level by level: the where-the-walk-stands of every prefix of depth d+1 from those of depth
   // d, in prefix order (a terminal record stands for both halves of its prefix). After 20
-  // levels the list is the jump table. Writers lay trees out about level by level, so the
-  // nodes of a level are read in about the order they are stored.
+  // levels the list is the jump table.
   const size_t n = size_t(1) << kJumpBits;
-  std::unique_ptr<uint32_t[]> a(new uint32_t[n]), b(new uint32_t[n]);
+  HugeBuffer a_memory = hugeBuffer(n * sizeof(uint32_t)), b_memory = hugeBuffer(n * sizeof(uint32_t));
+  if (!a_memory || !b_memory) return;  // no memory: walks start from the root
+  auto* a = reinterpret_cast<uint32_t*>(a_memory.get());
+  auto* b = reinterpret_cast<uint32_t*>(b_memory.get());
   a[0] = f.v6_tree ? f.ipv4_start : 0;
   size_t count = 1;
   for (unsigned depth = 0; depth < kJumpBits; ++depth) {
@@ -120,9 +145,11 @@ void GeoDatabases::buildIpv4Jump(File& f) {
       b[2 * i + 1] = terminal ? node : f.record(node, 1);
     }
     count *= 2;
-    a.swap(b);
+    std::swap(a, b);
+    a_memory.swap(b_memory);
   }
-  f.v4_jump = std::move(a);
+  f.v4_jump = a;
+  f.v4_jump_memory = std::move(a_memory);
 }
 
 bool GeoDatabases::add(const std::string& path, std::vector<std::string>* problems) {
@@ -277,7 +304,7 @@ void GeoDatabases::lookupBatch(const IpAddress* ips, size_t n, GeoInfo* out, Geo
     if (!ips[j].isV4()) continue;
     const uint32_t top = ips[j].v4HostOrder() >> (32 - kJumpBits);
     for (size_t i = 0; i < nf; ++i)
-      if (files_[i]->v4_jump) __builtin_prefetch(&files_[i]->v4_jump[top]);
+      if (files_[i]->v4_jump) __builtin_prefetch(files_[i]->v4_jump + top);
   }
   for (size_t j = 0; j < n; ++j) {
     out[j] = GeoInfo{};
