@@ -6,7 +6,8 @@
 # with names only (no databases) and with everything off (-n none, no databases). Runs are
 # interleaved so that a busy machine disturbs all alike. Optionally a base binary (BASE_BIN,
 # e.g. built from a commit before enrichment existed) runs in the same rotation.
-# Prints the best user+sys CPU time of each and the ratios; asserts nothing.
+# Prints the best and the median user+sys CPU time of each and the ratios of both (on a VM the
+# runs of one binary spread by several percent: compare many runs); asserts nothing.
 #
 #   tools/bench/enrich-cost.sh [PCAP]
 # Environment: NETLENS_BIN (default: build-bench/netlens, built like run-bench.sh does),
@@ -31,7 +32,7 @@ fi
 args=(-i "$pcap" --shutdown-when-done --max-num-flows 1000000 --max-num-hosts 1000000 -q)
 nogeo=$(mktemp -d)  # an empty database directory: geolocation off
 trap 'rm -rf "$nogeo"' EXIT
-declare -A best=()
+declare -A best=() all_runs=()
 variants=("all:$bin:-n decode" "names:$bin:-n decode --geoip-dir $nogeo" "none:$bin:-n none --geoip-dir $nogeo")
 [[ -n ${BASE_BIN:-} ]] && variants+=("base:$BASE_BIN:")
 cat "$pcap" >/dev/null  # into the page cache
@@ -44,13 +45,16 @@ for ((r = 1; r <= runs; r++)); do
     c=$(tail -n1 "$tf" | awk '{ printf "%.3f", $1 + $2 }')
     rm -f "$tf"
     echo "enrich-cost: run $r: $name: $c s cpu" >&2
+    all_runs[$name]+="$c "
     if [[ -z ${best[$name]:-} ]] || awk -v a="$c" -v b="${best[$name]}" 'BEGIN { exit !(a < b) }'; then best[$name]=$c; fi
   done
 done
-echo "best of $runs, user+sys CPU seconds on core $cpu ($(basename "$pcap")):"
-for v in "${variants[@]}"; do name=${v%%:*}; echo "  $name: ${best[$name]} s"; done
-awk -v a="${best[all]}" -v b="${best[none]}" 'BEGIN { printf "enrichment (names + geolocation) costs %+.1f%% over none\n", 100 * (a - b) / b }'
-awk -v a="${best[names]}" -v b="${best[none]}" 'BEGIN { printf "names learned from traffic alone cost %+.1f%%\n", 100 * (a - b) / b }'
+median() { tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{ v[NR] = $1 } END { printf "%.3f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+declare -A med=()
+echo "$runs runs each, user+sys CPU seconds on core $cpu ($(basename "$pcap")): best, median"
+for v in "${variants[@]}"; do name=${v%%:*}; med[$name]=$(median "${all_runs[$name]}"); echo "  $name: ${best[$name]} s, ${med[$name]} s"; done
+awk -v a="${best[all]}" -v b="${best[none]}" -v c="${med[all]}" -v d="${med[none]}" 'BEGIN { printf "enrichment (names + geolocation) costs %+.1f%% (best), %+.1f%% (median) over none\n", 100 * (a - b) / b, 100 * (c - d) / d }'
+awk -v a="${best[names]}" -v b="${best[none]}" -v c="${med[names]}" -v d="${med[none]}" 'BEGIN { printf "names learned from traffic alone cost %+.1f%% (best), %+.1f%% (median)\n", 100 * (a - b) / b, 100 * (c - d) / d }'
 if [[ -n ${BASE_BIN:-} ]]; then
   awk -v a="${best[all]}" -v b="${best[base]}" 'BEGIN { printf "this netlens vs the base binary: %+.1f%%\n", 100 * (a - b) / b }'
 fi
