@@ -35,6 +35,7 @@
 #include "collect/netflow_source.hpp"
 #include "engine/network_interface.hpp"
 #include "export_builders.hpp"
+#include "thread_clock.hpp"
 
 namespace {
 
@@ -149,13 +150,7 @@ void report(const std::string& workload, const char* what, uint64_t records, dou
   std::fflush(stdout);
 }
 
-// CPU time of the calling thread: the figures are per core-second even on a busy machine, where
-// wall time would count the time other processes had the core.
-double threadCpuSeconds() {
-  timespec ts;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return double(ts.tv_sec) + double(ts.tv_nsec) / 1e9;
-}
+using netlens::bench::threadCpuSeconds;
 
 // Passes over the data datagrams until `seconds` of CPU time have gone by; f(datagram) does the
 // work. Returns the records processed and the CPU seconds taken.

@@ -17,18 +17,11 @@
 #include <vector>
 
 #include "enrich/geoip.hpp"
+#include "thread_clock.hpp"
 
 using namespace netlens;
 
-namespace {
-
-double threadCpuSeconds() {
-  timespec ts;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
-}
-
-}  // namespace
+using netlens::bench::threadCpuSeconds;
 
 int main(int argc, char** argv) {
   std::string dir = NETLENS_DEFAULT_GEOIP_DIR;

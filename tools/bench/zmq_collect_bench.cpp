@@ -24,17 +24,13 @@
 #include "collect/zmq_message.hpp"
 #include "collect/zmq_source.hpp"
 #include "engine/network_interface.hpp"
+#include "thread_clock.hpp"
 
 using namespace netlens;
 
 namespace {
 
-// CPU time of the calling thread: the figure that holds on a busy machine (wall time is shown too).
-double threadCpuSeconds() {
-  timespec ts;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
-}
+using netlens::bench::threadCpuSeconds;
 
 struct Message {
   std::vector<uint8_t> header, payload;
