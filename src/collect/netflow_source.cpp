@@ -24,19 +24,17 @@ ReadResult NetflowSource::next(PacketRef&) {
 
 void NetflowSource::handleDatagram(const uint8_t* data, size_t len, const IpAddress& from, Micros now,
                                    bool truncated) {
-  ++datagrams_;
-  bytes_ += len;
+  totals_.datagram(len);
   const size_t first = records_.size();
   ParseResult r = parser_.parse(data, len, from, now, records_);
   if (truncated) {
     ++r.malformed;
     if (!r.error) r.error = "datagram longer than the receive buffer";
   }
-  if (r.malformed) ++malformed_;
-  flows_ += r.records;
+  totals_.decoded(r.records, r.malformed != 0);
   PeerStats* e = exporters_.find(from, now);
   if (!e) {
-    ++exporters_not_kept_;  // its records still count; only its statistics are not kept
+    totals_.peerNotKept();  // its records still count; only its statistics are not kept
     return;
   }
   ++e->messages;
@@ -66,30 +64,14 @@ void NetflowSource::handleDatagram(const uint8_t* data, size_t len, const IpAddr
   e->templates_learned += r.templates_learned;
   e->template_errors += r.templates_dropped;
   e->unknown_template_sets += r.skipped_unknown_template;
-  if (r.malformed) {
-    ++e->malformed;
-    e->last_error = r.error ? r.error : "malformed";
-  }
+  if (r.malformed) PeerTable::noteMalformed(*e, r.error);
 }
 
 std::shared_ptr<const CollectorStats> NetflowSource::collectorStats() const {
-  if (published_ && published_datagrams_ == datagrams_ && published_drops_ == socket_.drops()) return published_;
-  auto s = std::make_shared<CollectorStats>();
-  s->kind = "netflow";
-  s->listen = listen_.text();
-  s->messages = datagrams_;
-  s->bytes = bytes_;
-  s->socket_drops = socket_.drops();
-  s->flows = flows_;
-  s->malformed = malformed_;
-  s->peers_not_kept = exporters_not_kept_;
-  s->receive_buffer = socket_.receiveBuffer();
-  s->peers = exporters_.all();
-  for (PeerStats& e : s->peers) e.templates = uint32_t(parser_.templateCount(e.address));
-  published_ = s;
-  published_datagrams_ = datagrams_;
-  published_drops_ = socket_.drops();
-  return s;
+  return totals_.publish("netflow", listen_, socket_, [&](CollectorStats& s) {
+    s.peers = exporters_.all();
+    for (PeerStats& e : s.peers) e.templates = uint32_t(parser_.templateCount(e.address));
+  });
 }
 
 }  // namespace netlens

@@ -13,6 +13,7 @@
 #include "collect/peer_table.hpp"
 #include "collect/netflow_parser.hpp"
 #include "collect/udp_receiver.hpp"
+#include "collect/udp_collector_totals.hpp"
 
 namespace netlens {
 
@@ -42,10 +43,7 @@ class NetflowSource final : public PacketSource, public CollectorStatsProvider {
   NetflowParser parser_;
   PeerTable exporters_;
   std::vector<FlowRecord> records_;
-  // The last copy handed out, reused while no datagram arrived since (readers ask often).
-  mutable std::shared_ptr<const CollectorStats> published_;
-  mutable uint64_t published_datagrams_ = UINT64_MAX, published_drops_ = 0;
-  uint64_t datagrams_ = 0, bytes_ = 0, flows_ = 0, malformed_ = 0, exporters_not_kept_ = 0;
+  UdpCollectorTotals totals_;
 };
 
 }  // namespace netlens

@@ -20,6 +20,11 @@ class PeerTable {
 
   static void noteDomain(PeerStats& p, uint32_t domain);
   static void noteVersion(PeerStats& p, uint16_t version);
+  // A message from the peer with a malformation (`error`: its short reason, when known).
+  static void noteMalformed(PeerStats& p, const char* error) {
+    ++p.malformed;
+    p.last_error = error ? error : "malformed";
+  }
 
   // What unit a peer's sequence numbers count.
   enum class Unit { Flows, Messages };

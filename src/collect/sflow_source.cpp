@@ -34,8 +34,7 @@ ReadResult SflowSource::next(PacketRef& pkt) {
 }
 
 void SflowSource::handleDatagram(const uint8_t* data, size_t len, const IpAddress& from, Micros now, bool truncated) {
-  ++datagrams_;
-  bytes_ += len;
+  totals_.datagram(len);
   const size_t first = samples_.size();
   counters_scratch_.clear();
   SflowParseResult r = parseSflow(data, len, samples_, counters_scratch_);
@@ -43,8 +42,7 @@ void SflowSource::handleDatagram(const uint8_t* data, size_t len, const IpAddres
     ++r.malformed;
     if (!r.error) r.error = "datagram longer than the receive buffer";
   }
-  if (r.malformed) ++malformed_;
-  flows_ += r.flow_samples;
+  totals_.decoded(r.flow_samples, r.malformed != 0);
   // An agent is named by the address in its datagrams (its source address when unreadable).
   const IpAddress agent = r.version ? r.agent : from;
   PeerStats* e = agents_.find(agent, now);
@@ -62,7 +60,7 @@ void SflowSource::handleDatagram(const uint8_t* data, size_t len, const IpAddres
     }
   }
   if (!e) {
-    ++agents_not_kept_;
+    totals_.peerNotKept();
     return;
   }
   ++e->messages;
@@ -79,31 +77,15 @@ void SflowSource::handleDatagram(const uint8_t* data, size_t len, const IpAddres
   }
   e->counter_samples += r.counter_samples;
   e->skipped_records += r.skipped;
-  if (r.malformed) {
-    ++e->malformed;
-    e->last_error = r.error ? r.error : "malformed";
-  }
+  if (r.malformed) PeerTable::noteMalformed(*e, r.error);
 }
 
 std::shared_ptr<const CollectorStats> SflowSource::collectorStats() const {
-  if (published_ && published_datagrams_ == datagrams_ && published_drops_ == socket_.drops()) return published_;
-  auto s = std::make_shared<CollectorStats>();
-  s->kind = "sflow";
-  s->listen = listen_.text();
-  s->messages = datagrams_;
-  s->bytes = bytes_;
-  s->socket_drops = socket_.drops();
-  s->flows = flows_;
-  s->malformed = malformed_;
-  s->peers_not_kept = agents_not_kept_;
-  s->receive_buffer = socket_.receiveBuffer();
-  s->peers = agents_.all();
-  s->interfaces = interfaces_;
-  s->interfaces_not_kept = interfaces_not_kept_;
-  published_ = s;
-  published_datagrams_ = datagrams_;
-  published_drops_ = socket_.drops();
-  return s;
+  return totals_.publish("sflow", listen_, socket_, [&](CollectorStats& s) {
+    s.peers = agents_.all();
+    s.interfaces = interfaces_;
+    s.interfaces_not_kept = interfaces_not_kept_;
+  });
 }
 
 }  // namespace netlens

@@ -15,6 +15,7 @@
 #include "collect/peer_table.hpp"
 #include "collect/sflow_parser.hpp"
 #include "collect/udp_receiver.hpp"
+#include "collect/udp_collector_totals.hpp"
 
 namespace netlens {
 
@@ -49,10 +50,8 @@ class SflowSource final : public PacketSource, public CollectorStatsProvider {
   std::vector<AgentInterfaceCounters> counters_scratch_;
   std::vector<AgentInterfaceCounters> interfaces_;
   std::map<std::pair<IpAddress, uint32_t>, size_t> interface_index_;
-  // The last copy handed out, reused while no datagram arrived since (readers ask often).
-  mutable std::shared_ptr<const CollectorStats> published_;
-  mutable uint64_t published_datagrams_ = UINT64_MAX, published_drops_ = 0;
-  uint64_t datagrams_ = 0, bytes_ = 0, flows_ = 0, malformed_ = 0, agents_not_kept_ = 0, interfaces_not_kept_ = 0;
+  UdpCollectorTotals totals_;
+  uint64_t interfaces_not_kept_ = 0;
 };
 
 }  // namespace netlens

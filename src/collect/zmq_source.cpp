@@ -150,11 +150,8 @@ void ZmqFlowSource::account(const char* peer, const uint8_t* header, size_t head
       {now.bad_header - before.bad_header, "bad header"},       {now.bad_json - before.bad_json, "bad JSON"},
       {now.bad_compression - before.bad_compression, "bad zlib"}, {now.too_large - before.too_large, "too large"},
       {now.unsupported - before.unsupported, "TLV (unsupported)"}};
-  for (const auto& [n, what] : outcomes) {
-    if (n == 0) continue;
-    ++p->malformed;
-    p->last_error = what;
-  }
+  for (const auto& [n, what] : outcomes)
+    if (n != 0) PeerTable::noteMalformed(*p, what);
 }
 
 std::shared_ptr<const CollectorStats> ZmqFlowSource::collectorStats() const {

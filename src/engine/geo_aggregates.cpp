@@ -13,11 +13,8 @@ GeoAggregates::GeoAggregates(std::shared_ptr<const Enrichment> enrich) : enrich_
 
 void GeoAggregates::lookupBatch(size_t n, Micros now) {
   if (n == 0) return;
-  const uint64_t prefix_hits_before = cache_.prefix_hits, record_hits_before = cache_.record_hits;
   enrich_->geo->lookupBatch(batch_ip_.data(), n, batch_info_.data(), batch_names_.data(), &cache_);
   stats_.lookups += n;
-  stats_.prefix_hits += cache_.prefix_hits - prefix_hits_before;
-  stats_.record_hits += cache_.record_hits - record_hits_before;
   for (size_t k = 0; k < n; ++k) {
     batch_geo_[k]->info = batch_info_[k];
     assign(*batch_geo_[k], batch_names_[k], now);

@@ -182,7 +182,13 @@ class GeoAggregates {
   // ---- queries (packet thread) ----
   const std::vector<AsStats>& asns() const { return asns_; }
   const std::vector<CountryStats>& countries() const { return countries_; }
-  const GeoLookupStats& lookupStats() const { return stats_; }
+  // The cache's hits are its own counters (one cache per interface).
+  GeoLookupStats lookupStats() const {
+    GeoLookupStats s = stats_;
+    s.prefix_hits = cache_.prefix_hits;
+    s.record_hits = cache_.record_hits;
+    return s;
+  }
   // An entity's applications (traffic of its decided flows), in no particular order.
   // An entity that is not one of this object's (a copy) has none.
   std::vector<std::pair<uint16_t, TrafficCounter>> apps(const AsStats& a) const {
@@ -211,7 +217,7 @@ class GeoAggregates {
   std::array<IpAddress, kBatch> batch_ip_{};
   std::array<GeoInfo, kBatch> batch_info_{};
   std::array<GeoText, kBatch> batch_names_{};
-  GeoPrefixCache cache_;
+  GeoLookupCache cache_;
   GeoLookupStats stats_;
   std::vector<AsStats> asns_;
   std::vector<uint32_t> as_direct_;  // AS numbers below 2^19 (most): entity + 1

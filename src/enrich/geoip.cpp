@@ -99,11 +99,11 @@ bool setCountry(GeoInfo& g, const char code[2]) {
 }
 
 // Everything one record says, in either layout, read in one pass (enrich/mmdb_record.hpp).
-GeoPrefixCache::Record decode(const MMDB_s& mmdb, uint32_t data_offset, uint8_t db, std::atomic<GeoLayout>& layout) {
+GeoLookupCache::Record decode(const MMDB_s& mmdb, uint32_t data_offset, uint8_t db, std::atomic<GeoLayout>& layout) {
   const MmdbRecord m = readMmdbRecord(mmdb.data_section, mmdb.data_section_size, data_offset);
   if (layout.load(std::memory_order_relaxed) == GeoLayout::Unknown && (m.flat_fields || m.maxmind_fields))
     layout.store(m.flat_fields ? GeoLayout::Flat : GeoLayout::MaxMind, std::memory_order_relaxed);
-  GeoPrefixCache::Record r;
+  GeoLookupCache::Record r;
   GeoInfo& g = r.info;
   if (setCountry(g, m.country)) r.country_name = textOf(m.country_name, db);
   else if (setCountry(g, m.registered_country)) r.country_name = textOf(m.registered_country_name, db);
@@ -256,19 +256,19 @@ uint64_t prefixKey(const IpAddress& ip) {
   for (int i = 0; i < 6; ++i) k |= uint64_t(b[i]) << (40 - 8 * i);
   return k;
 }
-GeoPrefixCache::Slot& slotOf(GeoPrefixCache& cache, uint64_t key) {
-  return cache.slots.get()[size_t((key * 0x9E3779B97F4A7C15ULL) >> 48) & (GeoPrefixCache::kPrefixSlots - 1)];
+GeoLookupCache::Slot& slotOf(GeoLookupCache& cache, uint64_t key) {
+  return cache.slots.get()[size_t((key * 0x9E3779B97F4A7C15ULL) >> 48) & (GeoLookupCache::kPrefixSlots - 1)];
 }
 // A record's key: (file, offset), never 0 nor a prefix key.
 uint64_t recordKey(size_t file, uint64_t data_offset) { return uint64_t(1) << 63 | uint64_t(file) << 40 | data_offset; }
-GeoPrefixCache::Slot& recordSlotOf(GeoPrefixCache& cache, uint64_t key) {
-  return cache.slots.get()[GeoPrefixCache::kPrefixSlots +
-                           (size_t((key * 0x9E3779B97F4A7C15ULL) >> 50) & (GeoPrefixCache::kRecordSlots - 1))];
+GeoLookupCache::Slot& recordSlotOf(GeoLookupCache& cache, uint64_t key) {
+  return cache.slots.get()[GeoLookupCache::kPrefixSlots +
+                           (size_t((key * 0x9E3779B97F4A7C15ULL) >> 50) & (GeoLookupCache::kRecordSlots - 1))];
 }
 
 }  // namespace
 
-GeoInfo GeoDatabases::lookup(const IpAddress& ip, GeoPrefixCache* cache, GeoText* country_name) const {
+GeoInfo GeoDatabases::lookup(const IpAddress& ip, GeoLookupCache* cache, GeoText* country_name) const {
   GeoInfo out;
   GeoText name;
   lookupBatch(&ip, 1, &out, &name, cache);
@@ -276,7 +276,7 @@ GeoInfo GeoDatabases::lookup(const IpAddress& ip, GeoPrefixCache* cache, GeoText
   return out;
 }
 
-void GeoDatabases::lookupBatch(const IpAddress* ips, size_t n, GeoInfo* out, GeoText* names, GeoPrefixCache* cache) const {
+void GeoDatabases::lookupBatch(const IpAddress* ips, size_t n, GeoInfo* out, GeoText* names, GeoLookupCache* cache) const {
   // Every (address, file) walk goes on side by side: each step of a walk is a likely cache
   // miss, and the misses of independent walks overlap.
   struct Walk {
@@ -290,7 +290,7 @@ void GeoDatabases::lookupBatch(const IpAddress* ips, size_t n, GeoInfo* out, Geo
   };
   if (cache && !cache->slots) {
     // All-zero bytes are empty slots: calloc's fresh pages cost nothing until a slot is used.
-    cache->slots.reset(static_cast<GeoPrefixCache::Slot*>(std::calloc(GeoPrefixCache::kSlots, sizeof(GeoPrefixCache::Slot))));
+    cache->slots.reset(static_cast<GeoLookupCache::Slot*>(std::calloc(GeoLookupCache::kSlots, sizeof(GeoLookupCache::Slot))));
     if (!cache->slots) cache = nullptr;  // no memory: lookups without the cache
   }
   thread_local std::vector<Walk> walks;
@@ -313,7 +313,7 @@ void GeoDatabases::lookupBatch(const IpAddress* ips, size_t n, GeoInfo* out, Geo
     if (ip.empty() || nf == 0 || notRoutable(ip)) continue;
     if (cache) {
       const uint64_t key = prefixKey(ip);
-      const GeoPrefixCache::Slot& slot = slotOf(*cache, key);
+      const GeoLookupCache::Slot& slot = slotOf(*cache, key);
       if (slot.key == key) {
         ++cache->prefix_hits;
         out[j] = slot.record.info;
@@ -379,11 +379,11 @@ void GeoDatabases::lookupBatch(const IpAddress* ips, size_t n, GeoInfo* out, Geo
         whole_prefix = false;  // a corrupt record: ignored
         continue;
       }
-      GeoPrefixCache::Record decoded;
-      const GeoPrefixCache::Record* rec = &decoded;
+      GeoLookupCache::Record decoded;
+      const GeoLookupCache::Record* rec = &decoded;
       if (cache) {
         const uint64_t key = recordKey(i, data_offset);
-        GeoPrefixCache::Slot& slot = recordSlotOf(*cache, key);
+        GeoLookupCache::Slot& slot = recordSlotOf(*cache, key);
         if (slot.key == key) {
           ++cache->record_hits;
         } else {
@@ -414,7 +414,7 @@ void GeoDatabases::lookupBatch(const IpAddress* ips, size_t n, GeoInfo* out, Geo
     }
     if (cache && whole_prefix) {
       const uint64_t key = prefixKey(ip);
-      slotOf(*cache, key) = GeoPrefixCache::Slot{key, GeoPrefixCache::Record{o, name}};
+      slotOf(*cache, key) = GeoLookupCache::Slot{key, GeoLookupCache::Record{o, name}};
     }
   }
 }

@@ -52,7 +52,7 @@ enum class GeoLayout : uint8_t { Unknown, MaxMind, Flat };
 //   walks, tens of cache misses in a 60 MB tree, are most of a lookup's cost);
 // - records: hosts of the same network share a database record (a city, an AS), read once.
 // Not thread-safe: one per packet thread.
-struct GeoPrefixCache {
+struct GeoLookupCache {
   struct Record {
     GeoInfo info;
     GeoText country_name;
@@ -92,10 +92,10 @@ class GeoDatabases {
   GeoLayout layoutOf(size_t file) const;
 
   // Thread-safe: the files are read-only maps. `cache` belongs to the calling thread.
-  GeoInfo lookup(const IpAddress& ip, GeoPrefixCache* cache = nullptr, GeoText* country_name = nullptr) const;
+  GeoInfo lookup(const IpAddress& ip, GeoLookupCache* cache = nullptr, GeoText* country_name = nullptr) const;
   // n addresses at once: their walks through the search trees go on side by side, so that the
   // cache misses of one overlap those of the others (several times faster than one by one).
-  void lookupBatch(const IpAddress* ips, size_t n, GeoInfo* out, GeoText* country_names, GeoPrefixCache* cache) const;
+  void lookupBatch(const IpAddress* ips, size_t n, GeoInfo* out, GeoText* country_names, GeoLookupCache* cache) const;
   std::string_view text(const GeoText& t) const;
 
  private:

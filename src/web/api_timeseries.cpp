@@ -10,15 +10,11 @@
 #include "store/timeseries_store.hpp"
 #include "web/api_v1.hpp"
 #include "web/web_auth.hpp"
+#include "web/web_routes.hpp"
 
 namespace netlens::web {
 
 namespace {
-
-void send(httplib::Response& res, const ApiResult& r) {
-  res.status = r.status;
-  res.set_content(r.body, "application/json");
-}
 
 // A non-negative integer parameter; `fallback` when absent; nullopt when malformed.
 std::optional<uint64_t> number(const httplib::Request& req, const char* name, uint64_t fallback) {

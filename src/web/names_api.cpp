@@ -12,15 +12,11 @@
 #include "engine/serialize.hpp"
 #include "enrich/name_store.hpp"
 #include "web/web_auth.hpp"
+#include "web/web_routes.hpp"
 
 namespace netlens::web {
 
 namespace {
-void send(httplib::Response& res, const ApiResult& r) {
-  res.status = r.status;
-  res.set_content(r.body, "application/json");
-}
-
 bool validAlias(const std::string& a) {
   if (a.empty() || a.size() > enrich::AliasTable::kMaxLength) return false;
   for (unsigned char c : a)
@@ -148,20 +144,8 @@ ApiResult apiOperatingSystems(const NetworkInterface& iface, const Visibility& v
 
 void registerNameRoutes(httplib::Server& s, const WebOptions& options, const std::vector<WebInterface>& interfaces) {
   // Runs on the interface's packet thread, between two packets (like the hosts list).
-  auto query = [&interfaces](const httplib::Request& req, httplib::Response& res,
-                             std::function<ApiResult(const NetworkInterface&, const Visibility&)> api) {
-    const std::string& text = req.matches[1];
-    int id = -1;
-    std::from_chars(text.data(), text.data() + text.size(), id);
-    if (id < 0 || size_t(id) >= interfaces.size() || !WebAuth::current().user.canSeeInterface(interfaces[size_t(id)].name))
-      return send(res, apiError(404, "no interface " + text + " (see /api/v1/interfaces)"));
-    auto result = std::make_shared<ApiResult>();
-    auto job = [result, api = std::move(api), vis = WebAuth::visibility()](const NetworkInterface& iface) {
-      *result = api(iface, vis);
-    };
-    if (!interfaces[size_t(id)].snapshots->run(std::move(job)))
-      return send(res, apiError(503, "interface " + text + " has not answered yet; try again"));
-    send(res, *result);
+  auto query = [&interfaces](const httplib::Request& req, httplib::Response& res, InterfaceQuery api) {
+    answerOnPacketThread(interfaces, req, res, std::move(api));
   };
   s.Get(R"(/api/v1/interfaces/(\d+)/dns_names)", [query](const httplib::Request& req, httplib::Response& res) {
     query(req, res, [p = req.params](const NetworkInterface& i, const Visibility& v) {

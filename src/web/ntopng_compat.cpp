@@ -53,6 +53,7 @@
 #include <unordered_map>
 
 #include "web/web_auth.hpp"
+#include "web/web_routes.hpp"
 
 namespace netlens::web::ntopng {
 
@@ -774,11 +775,6 @@ class SystemSampler {
   std::mutex mu_;
   std::array<uint64_t, 10> last_{};
 };
-
-void send(httplib::Response& res, const ApiResult& r) {
-  res.status = r.status;
-  res.set_content(r.body, "application/json");
-}
 
 // ntopng reads its parameters from the query string or from a JSON object body (POST).
 Params parameters(const httplib::Request& req) {

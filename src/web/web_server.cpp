@@ -20,6 +20,7 @@
 #include "web/ntopng_compat.hpp"
 #include "web/openapi.hpp"
 #include "web/web_auth.hpp"
+#include "web/web_routes.hpp"
 
 namespace netlens::web {
 
@@ -45,11 +46,6 @@ uint64_t residentBytes() {
   uint64_t size = 0, resident = 0;
   statm >> size >> resident;
   return resident * uint64_t(sysconf(_SC_PAGESIZE));
-}
-
-void send(httplib::Response& res, const ApiResult& r) {
-  res.status = r.status;
-  res.set_content(r.body, "application/json");
 }
 
 }  // namespace
@@ -80,18 +76,10 @@ struct WebServer::Impl {
   // they read only what they return, and nothing is copied.
   using Query = std::function<ApiResult(const QueryView&, const Visibility&)>;
   void query(const httplib::Request& req, httplib::Response& res, bool flows, bool hosts, Query api) {
-    const std::string& text = req.matches[1];
-    int id = -1;
-    std::from_chars(text.data(), text.data() + text.size(), id);
-    if (id < 0 || size_t(id) >= interfaces.size() || !WebAuth::current().user.canSeeInterface(interfaces[size_t(id)].name))
-      return send(res, apiError(404, "no interface " + text + " (see /api/v1/interfaces)"));
-    auto result = std::make_shared<ApiResult>();
-    auto job = [result, flows, hosts, api = std::move(api), vis = WebAuth::visibility()](const NetworkInterface& iface) {
-      *result = api(liveView(iface, flows, hosts), vis);
-    };
-    if (!interfaces[size_t(id)].snapshots->run(std::move(job)))
-      return send(res, apiError(503, "interface " + text + " has not answered yet; try again"));
-    send(res, *result);
+    answerOnPacketThread(interfaces, req, res, [flows, hosts, api = std::move(api)](const NetworkInterface& iface,
+                                                                                  const Visibility& vis) {
+      return api(liveView(iface, flows, hosts), vis);
+    });
   }
 
   void routes(httplib::Server& s, bool https) {

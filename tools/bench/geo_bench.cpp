@@ -58,7 +58,7 @@ int main(int argc, char** argv) {
   std::vector<GeoText> names(64);
   for (bool cached : {false, true}) {
     for (size_t batch : {size_t(1), size_t(8), size_t(64)}) {
-      GeoPrefixCache cache;
+      GeoLookupCache cache;
       size_t located = 0;
       const double t0 = threadCpuSeconds();
       for (size_t i = 0; i < ips.size(); i += batch) {

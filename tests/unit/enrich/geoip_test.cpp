@@ -150,7 +150,7 @@ TEST_F(GeoIpTest, RegisteredCountryWhenNoCountryAndIpv6SkipsIpv4OnlyFiles) {
 
 TEST_F(GeoIpTest, CachesAnswerForEveryAddressOfAPrefix) {
   auto db = GeoDatabases::openDir(dir_, nullptr);
-  GeoPrefixCache cache;
+  GeoLookupCache cache;
   // 203.0.113.0/24 is one record in each file that has it: the whole /24 is answered at once.
   const GeoInfo a = db->lookup(ip("203.0.113.1"), &cache);
   EXPECT_EQ(cache.prefix_hits, 0u);
@@ -171,7 +171,7 @@ TEST_F(GeoIpTest, CachesAnswerForEveryAddressOfAPrefix) {
   EXPECT_EQ(db->lookup(ip("198.51.100.200"), &cache).asn, 0u);  // the other half: no AS
   // Bounded: more prefixes than slots (addresses no database has) push older ones out, and
   // every answer stays right.
-  for (uint32_t i = 0; i < 2 * GeoPrefixCache::kSlots; ++i) {
+  for (uint32_t i = 0; i < 2 * GeoLookupCache::kSlots; ++i) {
     const GeoInfo none = db->lookup(IpAddress::v4((11u << 24) | (i << 8) | 1), &cache);
     ASSERT_FALSE(none.hasCountry() || none.asn) << i;
   }
