@@ -5,7 +5,7 @@
 # installed geolocation/ASN databases with the AS and country entities) against the same binary
 # with names only (no databases) and with everything off (-n none, no databases). Runs are
 # interleaved so that a busy machine disturbs all alike. Optionally a base binary (BASE_BIN,
-# e.g. built from a commit before enrichment existed) runs in the same rotation.
+# e.g. built from an earlier commit) runs in the same rotation, with and without enrichment.
 # Prints the best and the median user+sys CPU time of each and the ratios of both (on a VM the
 # runs of one binary spread by several percent: compare many runs); asserts nothing.
 #
@@ -33,8 +33,9 @@ args=(-i "$pcap" --shutdown-when-done --max-num-flows 1000000 --max-num-hosts 10
 nogeo=$(mktemp -d)  # an empty database directory: geolocation off
 trap 'rm -rf "$nogeo"' EXIT
 declare -A best=() all_runs=()
-variants=("all:$bin:-n decode" "names:$bin:-n decode --geoip-dir $nogeo" "none:$bin:-n none --geoip-dir $nogeo")
-[[ -n ${BASE_BIN:-} ]] && variants+=("base:$BASE_BIN:")
+geo=${NETLENS_GEOIP_DIR:-$repo/data/geoip/db}  # given to every binary (a base binary's built-in default may be gone)
+variants=("all:$bin:-n decode --geoip-dir $geo" "names:$bin:-n decode --geoip-dir $nogeo" "none:$bin:-n none --geoip-dir $nogeo")
+[[ -n ${BASE_BIN:-} ]] && variants+=("base:$BASE_BIN:-n decode --geoip-dir $geo" "basenone:$BASE_BIN:-n none --geoip-dir $nogeo")
 cat "$pcap" >/dev/null  # into the page cache
 for ((r = 1; r <= runs; r++)); do
   for v in "${variants[@]}"; do
@@ -56,6 +57,7 @@ for v in "${variants[@]}"; do name=${v%%:*}; med[$name]=$(median "${all_runs[$na
 awk -v a="${best[all]}" -v b="${best[none]}" -v c="${med[all]}" -v d="${med[none]}" 'BEGIN { printf "enrichment (names + geolocation) costs %+.1f%% (best), %+.1f%% (median) over none\n", 100 * (a - b) / b, 100 * (c - d) / d }'
 awk -v a="${best[names]}" -v b="${best[none]}" -v c="${med[names]}" -v d="${med[none]}" 'BEGIN { printf "names learned from traffic alone cost %+.1f%% (best), %+.1f%% (median)\n", 100 * (a - b) / b, 100 * (c - d) / d }'
 if [[ -n ${BASE_BIN:-} ]]; then
+  awk -v a="${best[base]}" -v b="${best[basenone]}" -v c="${med[base]}" -v d="${med[basenone]}" 'BEGIN { printf "the base binary: enrichment costs %+.1f%% (best), %+.1f%% (median) over none\n", 100 * (a - b) / b, 100 * (c - d) / d }'
   awk -v a="${best[all]}" -v b="${best[base]}" 'BEGIN { printf "this netlens vs the base binary: %+.1f%%\n", 100 * (a - b) / b }'
 fi
 if [[ ${CACHEGRIND:-0} == 1 ]]; then
