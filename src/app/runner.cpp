@@ -75,11 +75,11 @@ void printStatus(const InterfaceRun& run, const char* when) {
   for (uint64_t e : s.decode_errors) errors += e;
   std::fprintf(stderr,
                "netlens: %s%s: %lu packets, %lu bytes, %s, %u active flows (%lu seen), %u hosts, %lu decode errors, "
-               "%lu drops\n",
+               "%lu drops, packet thread %.3f s CPU\n",
                iface.name().c_str(), when, (unsigned long)s.received.packets, (unsigned long)s.received.bytes,
                formatBits(s.throughput.bps).c_str(), iface.activeFlows(), (unsigned long)s.flows.created,
                iface.activeHosts(), (unsigned long)errors,
-               (unsigned long)(s.kernel_drops + s.interface_drops + s.engine_drops));
+               (unsigned long)(s.kernel_drops + s.interface_drops + s.engine_drops), double(s.packet_thread_cpu) * 1e-6);
   printExportStatus(iface.name() + when, run.export_feeds);
 }
 
@@ -123,6 +123,7 @@ void packetLoop(InterfaceRun& run, Shared& shared, const Options& opt) {
     }
     const CaptureDrops d = src.drops();
     iface.setCaptureDrops(d.kernel, d.interface);
+    iface.setPacketThreadCpu(threadCpuMicros());
     if (const uint64_t g = shared.reload_generation.load(); g != seen_reload) {
       seen_reload = g;
       iface.requestNdpiReload();
@@ -135,6 +136,7 @@ void packetLoop(InterfaceRun& run, Shared& shared, const Options& opt) {
   const CaptureDrops d = src.drops();
   iface.setCaptureDrops(d.kernel, d.interface);
   iface.finish();
+  iface.setPacketThreadCpu(threadCpuMicros());  // what the whole input cost
   run.input_done = true;
   kill(getpid(), SIGUSR1);  // wake the main thread: it may be time to stop
   if (!opt.quiet && src.isFile() && !opt.shutdown_when_done)

@@ -89,6 +89,10 @@ struct InterfaceStats {
   Throughput throughput;
   Micros first_packet = 0;
   Micros last_packet = 0;
+  // CPU time of the thread that feeds this interface (reading, decoding, flows, nDPI,
+  // enrichment), as last reported by it (see setPacketThreadCpu). Not in the dumps: a dump of
+  // the same capture is the same document every time.
+  Micros packet_thread_cpu = 0;
 };
 
 // The interface-level part of the state, copied in one go (small: no flows, no hosts).
@@ -150,6 +154,7 @@ class NetworkInterface {
     stats_.kernel_drops = kernel;
     stats_.interface_drops = interface;
   }
+  void setPacketThreadCpu(Micros cpu) { stats_.packet_thread_cpu = cpu; }
   void requestNdpiReload() { classifier_.requestReload(); }
   // Active reverse resolution (-n local/all) asks this pool; answers are read on the tick.
   void setResolver(enrich::ReverseResolver* resolver);

@@ -297,6 +297,9 @@ std::string prometheusMetrics(const Snapshots& ifaces, const ProcessFacts& proce
                  f.sample(l + ",kind=\"interface\"", s.stats.interface_drops);
                  f.sample(l + ",kind=\"engine\"", s.stats.engine_drops);
                });
+  perInterface(out, ifaces, "netlens_interface_packet_thread_cpu_seconds_total", "counter",
+               "CPU time of the thread that reads and processes the interface's packets or flow records.",
+               [](Family& f, const std::string& l, S s) { f.sample(l, double(s.stats.packet_thread_cpu) / 1e6); });
   perInterface(out, ifaces, "netlens_interface_decode_errors_total", "counter", "Frames that could not be decoded, by reason.",
                [](Family& f, const std::string& l, S s) {
                  for (size_t e = 0; e < s.stats.decode_errors.size(); ++e)

@@ -103,6 +103,7 @@ struct WebServer::Impl {
           const InterfaceStats& st = snap->summary.stats;
           w.key("drops").beginObject().field("kernel", st.kernel_drops).field("interface", st.interface_drops)
               .field("engine", st.engine_drops).endObject();
+          w.key("packet_thread_cpu").fixed6(st.packet_thread_cpu);
         }
         w.endObject();
       }

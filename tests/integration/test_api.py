@@ -113,6 +113,13 @@ def corpus_checks(args, tmp):
         check_eq([h["ip"] for h in talk["hosts"]], [h["ip"] for h in hosts[:3]], "top talkers are the biggest hosts")
         status, _ = api.get("/api/v1/status")
         check(status["resident_memory_bytes"] > 0 and status["uptime"] >= 0, "status reports memory and uptime")
+        # The packet thread's CPU time: some, and no more than the whole process has used.
+        with open(f"/proc/{proc.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        process_cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        thread_cpu = status["interfaces"][0]["packet_thread_cpu"]
+        check(0 < thread_cpu <= process_cpu + 0.02,
+              f"status: the packet thread used {thread_cpu} s CPU, the process {process_cpu} s", status)
 
         # Bad requests: 400 with a JSON message saying what is wrong; unknown things: 404.
         for path, word in [("/api/v1/interfaces/0/hosts?sort=colour", "colour"),

@@ -59,6 +59,12 @@ def body(args, tmp):
         ilabel = ("interface", name)
         check_eq(samples[("netlens_interface_bytes_total", frozenset([ilabel]))], float(iface["bytes"]),
                  "interface bytes in /metrics equal the API's")
+        cpu_key = ("netlens_interface_packet_thread_cpu_seconds_total", frozenset([ilabel]))
+        check(samples[cpu_key] > 0, "the packet thread's CPU time is in /metrics", samples[cpu_key])
+        # (Its last figure is set once the file is over: the two agree from then on.)
+        wait_for("packet thread CPU in /metrics equals the status API's",
+                 lambda: nltest.scrape(base, bearer)[cpu_key]
+                 == http("GET", base + "/api/v1/status", headers=bearer)[0]["interfaces"][0]["packet_thread_cpu"], timeout=5)
         check_eq({a["name"]: samples[("netlens_application_bytes_total",
                                       frozenset([ilabel, ("application", a["name"]), ("category", a["category"])]))]
                   for a in apps}, {a["name"]: float(a["bytes"]) for a in apps},

@@ -307,6 +307,11 @@ test('applications, networks, interface and graph pages show the API data', asyn
   await expectText(page, '[data-tile=packets] .tile-value', fmt.count(iface.packets), 'interface packets');
   await expectTexts(page, '#if-ipver tbody td:nth-child(2)', [fmt.count(iface.ipv4.packets), fmt.count(iface.ipv6.packets)], 'IPv4 / IPv6 packets');
   assert.equal((await texts(page, '#if-l4 tbody tr')).length, iface.l4_protocols.length, 'L4 protocols');
+  // The capture is over: the packet thread's CPU time stays as the status API gives it.
+  const cpu = (await api('/status')).interfaces[0].packet_thread_cpu;
+  assert.ok(cpu > 0, `packet thread CPU ${cpu}`);
+  await page.waitForFunction((want) => [...document.querySelectorAll('dl.facts dt')].some(
+    (dt) => dt.textContent === 'Packet thread CPU' && dt.nextElementSibling.textContent === want), `${cpu.toFixed(3)} s`, { timeout: WAIT });
   await shot(page, 'interface');
 
   await page.goto(`${base}/#/graph`);

@@ -105,6 +105,12 @@ function exportSection(list) {
   }</tbody></table></div></section>`;
 }
 
+// CPU time of the thread that reads and processes the interface's input (status API).
+function threadCpu(status, iface) {
+  const me = (status.interfaces || []).find((x) => String(x.id) === String(iface));
+  return me && me.packet_thread_cpu !== undefined ? `${me.packet_thread_cpu.toFixed(3)} s` : '-';
+}
+
 export async function mount(ctx) {
   ctx.title = 'Interface';
   render(ctx.main, html`<h1>Interface <span class="subtitle mono" id="if-name"></span></h1>
@@ -146,6 +152,7 @@ export async function mount(ctx) {
           ['Capture span', fmt.duration(i.last_packet - i.first_packet)],
           ['Packets inspected by nDPI', fmt.count(i.inspected_packets)],
           ['nDPI reloads', `${fmt.count(i.ndpi_reloads)}${i.ndpi_reload_failures ? ` (${fmt.count(i.ndpi_reload_failures)} failed)` : ''}`],
+          ['Packet thread CPU', threadCpu(status, ctx.iface)],
           ['netlens', `${status.version}, up ${fmt.duration(status.uptime)}, ${fmt.bytes(status.resident_memory_bytes)} resident`],
         ])}</section>
         <section class="card"><h2>IP versions</h2>${trafficTable([['IPv4', i.ipv4], ['IPv6', i.ipv6]], i.bytes, 'if-ipver')}
