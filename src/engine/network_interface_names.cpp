@@ -231,13 +231,14 @@ void NetworkInterface::learnFromUdp(const DecodedPacket& d) {
   // A/AAAA answers name the addresses after the name that was asked for (not the CDN alias
   // a CNAME chain ends on).
   const enrich::DnsName& question = r.question();
-  const bool asked = flavor == DnsFlavor::Dns && question.len > 0 && question.printable;
+  const bool by_question = flavor == DnsFlavor::Dns && question.len > 0 && question.printable && r.questionType() != 12;
+  if (by_question) r.skipAddressOwners();
   enrich::DnsAddressRecord rec;
   while (r.next(rec)) {
     switch (rec.type) {
       case enrich::DnsRecordType::A:
       case enrich::DnsRecordType::Aaaa:
-        learnName(rec.address, d.vlan, source, asked && r.questionType() != 12 ? question.view() : rec.name.view());
+        learnName(rec.address, d.vlan, source, by_question ? question.view() : rec.name.view());
         break;
       case enrich::DnsRecordType::Ptr:
         learnName(rec.address, d.vlan, source, rec.name.view());

@@ -38,7 +38,10 @@ constexpr std::array<uint8_t, 256> kPrintableInName = [] {
 }  // namespace
 
 // Walks the name at `offset` (labels and compression pointers, with every check), copying its
-// labels into `out` when it is given; returns the offset after the name, or 0 on error.
+// labels into `out` when it is given; returns the offset after the name, or 0 on error. Without
+// `out` the name is only stepped over: it ends in the message at its first pointer, which is
+// checked (backwards) but not followed (a name nobody reads needs no more checking; most names
+// of a response are pointers to the question).
 size_t DnsMessageReader::walkName(size_t offset, DnsName* out) {
   if (out) {
     out->len = 0;
@@ -60,6 +63,7 @@ size_t DnsMessageReader::walkName(size_t offset, DnsName* out) {
       // Strictly backwards: every hop moves to an earlier byte, so no loop can exist.
       if (target >= pos || ++hops > kMaxHops) return fail(DnsError::BadPointer), 0;
       if (after == 0) after = pos + 2;
+      if (!out) return after;
       pos = target;
       continue;
     }
@@ -154,9 +158,15 @@ bool DnsMessageReader::next(DnsAddressRecord& out) {
     pos_ = rdata + rdlen;
     const bool v4 = type == uint16_t(DnsRecordType::A) && rdlen == 4;
     if ((v4 || (type == uint16_t(DnsRecordType::Aaaa) && rdlen == 16)) && flavor_ != DnsFlavor::Netbios) {
-      walkName(start, &scratch_);  // walked once already: cannot fail
-      if (!scratch_.printable || scratch_.len == 0) continue;
-      copyName(out.name, scratch_);
+      if (skip_address_owners_) {
+        out.name.len = 0;
+        out.name.text[0] = '\0';
+        out.name.printable = true;
+      } else {
+        if (walkName(start, &scratch_) == 0) return false;  // (stepped over before, not followed)
+        if (!scratch_.printable || scratch_.len == 0) continue;
+        copyName(out.name, scratch_);
+      }
       out.type = v4 ? DnsRecordType::A : DnsRecordType::Aaaa;
       out.address = v4 ? IpAddress::v4(p_ + rdata) : IpAddress::v6(p_ + rdata);
       out.netbios_suffix = 0;
@@ -165,7 +175,7 @@ bool DnsMessageReader::next(DnsAddressRecord& out) {
       return true;
     }
     if (type == uint16_t(DnsRecordType::Ptr) && flavor_ != DnsFlavor::Netbios) {
-      walkName(start, &scratch_);
+      if (walkName(start, &scratch_) == 0) return false;
       const IpAddress addr = addressOfReverseName(scratch_.view());
       if (addr.empty()) continue;  // a service pointer (mDNS/DNS-SD), not a reverse name
       DnsName target;
@@ -182,7 +192,7 @@ bool DnsMessageReader::next(DnsAddressRecord& out) {
       return true;
     }
     if (type == uint16_t(DnsRecordType::Nb) && flavor_ == DnsFlavor::Netbios && rdlen >= 6) {
-      walkName(start, &scratch_);
+      if (walkName(start, &scratch_) == 0) return false;
       if (scratch_.len < 32) continue;
       if (!decodeNetbiosName(scratch_.view().substr(0, 32), nb_owner_, nb_suffix_)) continue;
       nb_next_ = rdata;

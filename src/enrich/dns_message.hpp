@@ -66,6 +66,9 @@ class DnsMessageReader {
   // are skipped). False at the end or on malformed input (then error() says why; records
   // returned before stay valid).
   bool next(DnsAddressRecord& out);
+  // From now on A/AAAA records come without their owner name (empty `name`): for a caller that
+  // names the addresses after the question, so that no owner is decoded for nothing.
+  void skipAddressOwners() { skip_address_owners_ = true; }
   DnsError error() const { return error_; }
 
   // Decodes the name at offset into out; returns the offset after it in the message (where a
@@ -98,6 +101,7 @@ class DnsMessageReader {
   uint8_t nb_suffix_ = 0;
   uint32_t nb_ttl_ = 0;
   DnsError error_ = DnsError::None;
+  bool skip_address_owners_ = false;
 };
 
 // The address a reverse-zone name stands for ("7.2.0.192.in-addr.arpa" -> 192.0.2.7;

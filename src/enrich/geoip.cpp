@@ -125,31 +125,30 @@ GeoLookupCache::Record decode(const MMDB_s& mmdb, uint32_t data_offset, uint8_t 
 
 GeoDatabases::~GeoDatabases() = default;
 
+namespace {
+// The entries [first, first + 2^(kJumpBits - depth)) of a jump table: the subtree of `node`,
+// which stands at `depth`. Depth first, so that the table is written once, in order, and the
+// nodes are read in the order a tree written depth first has them.
+void fillJump(const auto& f, uint32_t* jump, uint32_t node, unsigned depth, size_t first) {
+  if (node >= f.node_count || depth == kJumpBits) {  // a terminal record stands for the whole range
+    std::fill_n(jump + first, size_t(1) << (kJumpBits - depth), node);
+    return;
+  }
+  const uint32_t left = f.record(node, 0), right = f.record(node, 1);
+  const size_t half = size_t(1) << (kJumpBits - depth - 1);
+  fillJump(f, jump, left, depth + 1, first);
+  fillJump(f, jump, right, depth + 1, first + half);
+}
+}  // namespace
+
 void GeoDatabases::buildIpv4Jump(File& f) {
   if (f.v6_tree && f.ipv4_start >= f.node_count) return;  // no IPv4 data: every walk ends at once
-  // Level by level: the where-the-walk-stands of every prefix of depth d+1 from those of depth
-  // d, in prefix order (a terminal record stands for both halves of its prefix). After 20
-  // levels the list is the jump table.
-  const size_t n = size_t(1) << kJumpBits;
-  HugeBuffer a_memory = hugeBuffer(n * sizeof(uint32_t)), b_memory = hugeBuffer(n * sizeof(uint32_t));
-  if (!a_memory || !b_memory) return;  // no memory: walks start from the root
-  auto* a = reinterpret_cast<uint32_t*>(a_memory.get());
-  auto* b = reinterpret_cast<uint32_t*>(b_memory.get());
-  a[0] = f.v6_tree ? f.ipv4_start : 0;
-  size_t count = 1;
-  for (unsigned depth = 0; depth < kJumpBits; ++depth) {
-    for (size_t i = 0; i < count; ++i) {
-      const uint32_t node = a[i];
-      const bool terminal = node >= f.node_count;
-      b[2 * i] = terminal ? node : f.record(node, 0);
-      b[2 * i + 1] = terminal ? node : f.record(node, 1);
-    }
-    count *= 2;
-    std::swap(a, b);
-    a_memory.swap(b_memory);
-  }
-  f.v4_jump = a;
-  f.v4_jump_memory = std::move(a_memory);
+  HugeBuffer memory = hugeBuffer((size_t(1) << kJumpBits) * sizeof(uint32_t));
+  if (!memory) return;  // no memory: walks start from the root
+  auto* jump = reinterpret_cast<uint32_t*>(memory.get());
+  fillJump(f, jump, f.v6_tree ? f.ipv4_start : 0, 0, 0);
+  f.v4_jump = jump;
+  f.v4_jump_memory = std::move(memory);
 }
 
 bool GeoDatabases::add(const std::string& path, std::vector<std::string>* problems) {

@@ -53,6 +53,62 @@ TEST(DnsMessage, AnswersWithCompressionAndCname) {
   EXPECT_EQ(r.error(), DnsError::None);
 }
 
+TEST(DnsMessage, AddressOwnersCanBeSkipped) {
+  // The same answer as above, read by a caller that names the addresses after the question.
+  DnsBuilder d;
+  d.header(0x8180, 1, 2);
+  const size_t q = d.name("www.example.com");
+  d.u16(1);
+  d.u16(1);
+  d.pointer(q);
+  d.rr(1, 60, {192, 0, 2, 7});
+  d.name("other.example");
+  d.rr(28, 30, {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9});
+  DnsMessageReader r(d.b.data(), d.b.size());
+  ASSERT_TRUE(r.begin());
+  r.skipAddressOwners();
+  DnsAddressRecord rec;
+  ASSERT_TRUE(r.next(rec));
+  EXPECT_EQ(rec.type, DnsRecordType::A);
+  EXPECT_EQ(rec.address.toString(), "192.0.2.7");
+  EXPECT_EQ(rec.name.len, 0);
+  EXPECT_EQ(rec.ttl, 60u);
+  ASSERT_TRUE(r.next(rec));
+  EXPECT_EQ(rec.type, DnsRecordType::Aaaa);
+  EXPECT_EQ(rec.address.toString(), "2001:db8::9");
+  EXPECT_EQ(rec.name.len, 0);
+  EXPECT_FALSE(r.next(rec));
+  EXPECT_EQ(r.error(), DnsError::None);
+}
+
+TEST(DnsMessage, NamesThatAreNotReadAreSteppedOverNotFollowed) {
+  // A TXT record's owner points backwards at bytes that are no name (the header's flags, 0x81:
+  // label type 0x80): it is stepped over, and the A record after it is read. An A record whose
+  // owner points there is an error: that name is read.
+  for (const bool a_points_there : {false, true}) {
+    DnsBuilder d;
+    d.header(0x8180, 1, 2);
+    const size_t q = d.name("host.example");
+    d.u16(1);
+    d.u16(1);
+    d.pointer(2);
+    d.rr(16, 60, {3, 'a', 'b', 'c'});
+    d.pointer(a_points_there ? 2 : q);
+    d.rr(1, 60, {192, 0, 2, 8});
+    DnsError e{};
+    const auto recs = readAll(d.b, DnsFlavor::Dns, &e);
+    if (a_points_there) {
+      EXPECT_TRUE(recs.empty());
+      EXPECT_EQ(e, DnsError::BadLabel);
+    } else {
+      ASSERT_EQ(recs.size(), 1u);
+      EXPECT_EQ(recs[0].address.toString(), "192.0.2.8");
+      EXPECT_EQ(recs[0].name.view(), "host.example");
+      EXPECT_EQ(e, DnsError::None);
+    }
+  }
+}
+
 TEST(DnsMessage, PtrAnswerNamesTheAddressOfTheReverseName) {
   DnsBuilder d;
   d.header(0x8180, 1, 1);
