@@ -38,11 +38,14 @@ enrich::HostNames& namesOf(Host& h) {
 
 void NetworkInterface::learnName(const IpAddress& ip, uint16_t vlan, NameSource source, std::string_view name) {
   if (ip.empty() || name.empty()) return;
-  bool changed = naming_->cache.put(ip, source, name);
+  // A name the cache already holds for the address, heard on the same VLAN (most DNS answers
+  // repeat), is the host's already: a host takes the cached name when it is created, and every
+  // change of the cache while it lives reaches it here.
+  if (!naming_->cache.put(ip, vlan, source, name)) return;
+  ++stats_.names.names_learned;
   const HostKey key{ip, vlan};
   const uint32_t idx = hosts_.find(key, key.hash());
-  if (idx != HostTable::kNone) changed |= namesOf(hosts_[idx]).set(source, name);
-  if (changed) ++stats_.names.names_learned;
+  if (idx != HostTable::kNone) namesOf(hosts_[idx]).set(source, name);
 }
 
 void NetworkInterface::learnOs(const IpAddress& ip, uint16_t vlan, OsType os, OsSource source) {

@@ -17,6 +17,7 @@ struct AddressNameEntry {
   IpAddress key;
   TableLinks links;
   NameSource source = NameSource::Dns;
+  uint16_t vlan = 0;  // where it was last heard (hosts are per VLAN, this cache is not)
   std::string name;
 };
 
@@ -24,8 +25,9 @@ class AddressNameCache {
  public:
   explicit AddressNameCache(uint32_t max_entries) : table_(max_entries) {}
 
-  // Remembers the name; true when something changed (an allocation happens only then).
-  bool put(const IpAddress& ip, NameSource source, std::string_view name) {
+  // Remembers the name; true when something changed, the VLAN it was heard on included (an
+  // allocation happens only then).
+  bool put(const IpAddress& ip, uint16_t vlan, NameSource source, std::string_view name) {
     const uint64_t h = ip.hash();
     seen_[(h >> 6) & (kSeenWords - 1)] |= uint64_t(1) << (h & 63);
     uint32_t idx = table_.find(ip, h);
@@ -40,11 +42,12 @@ class AddressNameCache {
       ++created_;
     } else {
       AddressNameEntry& e = table_[idx];
-      if (e.source == source && e.name == name) return false;
+      if (e.source == source && e.vlan == vlan && e.name == name) return false;
       table_.touch(idx, 0);
     }
     AddressNameEntry& e = table_[idx];
     e.source = source;
+    e.vlan = vlan;
     e.name.assign(name.substr(0, HostNames::kMaxNameLength));
     return true;
   }

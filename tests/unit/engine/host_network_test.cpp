@@ -133,6 +133,40 @@ TEST(EngineHosts, PeersAreBoundedAndTheApplicationBreakdownCanBeOff) {
   EXPECT_EQ(iface.applications()[NDPI_PROTOCOL_DNS].flows, 3u);  // interface totals still kept
 }
 
+TEST(EngineHosts, DnsAnswersNameHostsOnEveryVlanAndRepeatsChangeNothing) {
+  // The same address is a host on VLAN 10 and on VLAN 20 before any answer names it; answers
+  // heard on each VLAN name the host of that VLAN, a repeated answer counts once, and a host
+  // created after the answer takes the name from the cache.
+  NetworkInterface iface(engineConfig());
+  const char* server = "203.0.113.80";
+  Conversation web10({"10.0.0.10", 40000, macFor(1)}, {server, 443, macFor(2)}, 10);
+  Conversation web20({"10.0.0.20", 40000, macFor(3)}, {server, 443, macFor(4)}, 20);
+  feed(iface, at(1), web10.tcp(true, Syn));
+  feed(iface, at(1), web20.tcp(true, Syn));
+  Conversation dns10({"10.0.0.10", 5353, macFor(1)}, {"10.0.0.53", 53, macFor(5)}, 10);
+  Conversation dns20({"10.0.0.20", 5353, macFor(3)}, {"10.0.0.53", 53, macFor(5)}, 20);
+  feed(iface, at(2), dns10.udp(true, dnsQuery(7, "www.example.org")));
+  feed(iface, at(2), dns10.udp(false, dnsResponse(7, "www.example.org", server)));
+  const uint64_t learned = iface.stats().names.names_learned;
+  feed(iface, at(2.5), dns10.udp(false, dnsResponse(8, "www.example.org", server)));  // a repeat
+  EXPECT_EQ(iface.stats().names.names_learned, learned);
+  const Host* on10 = findHost(iface, server, 10);
+  const Host* on20 = findHost(iface, server, 20);
+  ASSERT_TRUE(on10 && on20);
+  ASSERT_TRUE(on10->names);
+  EXPECT_EQ(on10->names->best(), "www.example.org");
+  EXPECT_TRUE(!on20->names || on20->names->best().empty());
+  feed(iface, at(3), dns20.udp(false, dnsResponse(9, "www.example.org", server)));
+  ASSERT_TRUE(on20->names);
+  EXPECT_EQ(on20->names->best(), "www.example.org");
+  // A host that appears after the answer (VLAN 30) is named from the cache.
+  Conversation web30({"10.0.0.30", 40000, macFor(6)}, {server, 443, macFor(7)}, 30);
+  feed(iface, at(4), web30.tcp(true, Syn));
+  const Host* on30 = findHost(iface, server, 30);
+  ASSERT_TRUE(on30 && on30->names);
+  EXPECT_EQ(on30->names->best(), "www.example.org");
+}
+
 TEST(EngineNetworks, IngressEgressAndInnerTraffic) {
   NetworkInterface iface(engineConfig({"192.168.1.0/24", "10.0.0.0/8"}));
   const Side lan1{"192.168.1.10", 40000, macFor(1)}, lan2{"192.168.1.20", 7000, macFor(2)};
