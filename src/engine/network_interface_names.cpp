@@ -281,8 +281,8 @@ void NetworkInterface::learnFromDetails(Flow& f) {
         if (f.first_seen < a.first_seen || a.first_seen == 0) a.first_seen = f.first_seen;
         a.traffic.add(f.rolled_c2s);
         a.traffic.add(f.rolled_s2c);
-        a.noteHost(a.clients, f.client().ip);
-        if (!dns) a.noteHost(a.servers, f.server().ip);
+        a.noteClient(f.client().ip);
+        if (!dns) a.noteServer(f.server().ip);
       }
     }
     // What the client asked the server for: the server answers to that name.

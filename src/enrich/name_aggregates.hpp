@@ -51,11 +51,23 @@ struct NameAggregate {
   std::vector<IpAddress> clients;  // who asked (at most kMaxHosts)
   std::vector<IpAddress> servers;  // who answered to the name (server names)
   uint64_t hosts_not_kept = 0;
+  // A bit per host of each list (by its hash): a host whose bit is clear is surely not in the
+  // list, which is then not read (a cache miss: the list is elsewhere in memory).
+  uint64_t client_bits = 0, server_bits = 0;
 
-  void noteHost(std::vector<IpAddress>& list, const IpAddress& ip) {
-    if (std::find(list.begin(), list.end(), ip) != list.end()) return;
-    if (list.size() < kMaxHosts) list.push_back(ip);
-    else ++hosts_not_kept;
+  void noteClient(const IpAddress& ip) { noteHost(clients, client_bits, ip); }
+  void noteServer(const IpAddress& ip) { noteHost(servers, server_bits, ip); }
+
+ private:
+  void noteHost(std::vector<IpAddress>& list, uint64_t& bits, const IpAddress& ip) {
+    const uint64_t bit = uint64_t(1) << (ip.hash() & 63);
+    if ((bits & bit) && std::find(list.begin(), list.end(), ip) != list.end()) return;
+    if (list.size() < kMaxHosts) {
+      list.push_back(ip);
+      bits |= bit;
+    } else {
+      ++hosts_not_kept;
+    }
   }
 };
 
@@ -80,8 +92,8 @@ class NameAggregates {
       idx = table_.insert(NameAggKey{kind, std::string(name)}, h, 0);
       table_[idx].first_seen = now;
       ++counters_.created;
-    } else {
-      table_.touch(idx, 0);
+    } else if (table_[idx].last_seen / kMicrosPerSecond != now / kMicrosPerSecond) {
+      table_.touch(idx, 0);  // the eviction order is kept to the second (a touch is two misses)
     }
     table_[idx].last_seen = now;
     return idx;
