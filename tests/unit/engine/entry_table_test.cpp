@@ -1,0 +1,77 @@
+// EntryTable: the bounded table behind flows, hosts and the name tables; here its index, which
+// grows with the entries.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "engine/entry_table.hpp"
+
+namespace netlens {
+namespace {
+
+struct TestKey {
+  uint64_t v = 0;
+  uint64_t hash() const { return v * 0x9E3779B97F4A7C15ULL ^ (v >> 7); }
+  bool operator==(const TestKey& o) const { return v == o.v; }
+};
+// Keys whose hashes share their low 20 bits: long probe runs, across growth and deletion.
+struct CollidingKey {
+  uint64_t v = 0;
+  uint64_t hash() const { return (v << 20) | 0x5A5A5; }
+  bool operator==(const CollidingKey& o) const { return v == o.v; }
+};
+template <typename K>
+struct TestEntry {
+  K key;
+  TableLinks links;
+  uint64_t payload = 0;
+};
+
+template <typename K>
+void growsAndKeepsEveryEntry(uint32_t bound, uint32_t n) {
+  EntryTable<TestEntry<K>, K, 1> t(bound);
+  const size_t initial = t.indexSlots();
+  std::vector<uint32_t> idx(n);
+  for (uint32_t i = 0; i < n; ++i) {
+    const K k{i + 1};
+    ASSERT_EQ(t.find(k, k.hash()), t.kNone);
+    idx[i] = t.insert(k, k.hash(), 0);
+    ASSERT_NE(idx[i], t.kNone);
+    t[idx[i]].payload = i;
+    ASSERT_LE(uint64_t(t.size()) * 2, t.indexSlots()) << "at most half full";
+  }
+  EXPECT_GT(t.indexSlots(), initial);
+  for (uint32_t i = 0; i < n; ++i) {
+    const K k{i + 1};
+    ASSERT_EQ(t.find(k, k.hash()), idx[i]) << i;
+  }
+  // Every other entry erased: the others are still found, the erased ones not.
+  for (uint32_t i = 0; i < n; i += 2) t.erase(idx[i], K{i + 1}.hash());
+  for (uint32_t i = 0; i < n; ++i) {
+    const K k{i + 1};
+    EXPECT_EQ(t.find(k, k.hash()), i % 2 ? idx[i] : t.kNone) << i;
+    if (i % 2) {
+      EXPECT_EQ(t[idx[i]].payload, i);
+    }
+  }
+  EXPECT_EQ(t.size(), n / 2);
+}
+
+TEST(EntryTable, IndexGrowsWithTheEntriesAndFindsEveryOne) { growsAndKeepsEveryEntry<TestKey>(1'000'000, 20'000); }
+
+TEST(EntryTable, CollidingHashesSurviveGrowthAndDeletion) { growsAndKeepsEveryEntry<CollidingKey>(10'000, 3'000); }
+
+TEST(EntryTable, TheIndexStopsGrowingAtTheBound) {
+  const uint32_t bound = 5000;
+  EntryTable<TestEntry<TestKey>, TestKey, 1> t(bound);
+  EXPECT_EQ(t.indexSlots(), 1024u) << "a new table's index is small";
+  for (uint32_t i = 0; i < bound; ++i) ASSERT_NE(t.insert(TestKey{i + 1}, TestKey{i + 1}.hash(), 0), t.kNone);
+  EXPECT_TRUE(t.full());
+  EXPECT_EQ(t.insert(TestKey{bound + 1}, TestKey{bound + 1}.hash(), 0), t.kNone);
+  EXPECT_EQ(t.indexSlots(), 16384u);  // the smallest power of two of at least twice the bound
+  for (uint32_t i = 0; i < bound; ++i) ASSERT_NE(t.find(TestKey{i + 1}, TestKey{i + 1}.hash()), t.kNone);
+}
+
+}  // namespace
+}  // namespace netlens
