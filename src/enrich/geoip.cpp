@@ -311,8 +311,11 @@ void GeoDatabases::lookupBatch(const IpAddress* ips, size_t n, GeoInfo* out, Geo
     uint32_t record;  // terminal record when done
   };
   if (cache && !cache->slots) {
-    // All-zero bytes are empty slots: calloc's fresh pages cost nothing until a slot is used.
-    cache->slots.reset(static_cast<GeoLookupCache::Slot*>(std::calloc(GeoLookupCache::kSlots, sizeof(GeoLookupCache::Slot))));
+    // All-zero bytes are empty slots. In huge pages like the tables: every slot is a likely
+    // cache miss, and would be a TLB miss as well in 4 KB pages.
+    HugeBuffer memory = hugeBuffer(GeoLookupCache::kSlots * sizeof(GeoLookupCache::Slot));
+    if (memory) std::memset(memory.get(), 0, GeoLookupCache::kSlots * sizeof(GeoLookupCache::Slot));
+    cache->slots.reset(reinterpret_cast<GeoLookupCache::Slot*>(memory.release()));
     if (!cache->slots) cache = nullptr;  // no memory: lookups without the cache
   }
   thread_local std::vector<Walk> walks;

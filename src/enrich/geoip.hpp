@@ -67,7 +67,7 @@ struct GeoLookupCache {
   struct Free {
     void operator()(Slot* p) const { std::free(p); }
   };
-  std::unique_ptr<Slot, Free> slots;  // kSlots of them (prefixes, then records), calloc'ed on first use
+  std::unique_ptr<Slot, Free> slots;  // kSlots of them (prefixes, then records), allocated on first use
   uint64_t prefix_hits = 0;
   uint64_t record_hits = 0;
 };
