@@ -8,6 +8,7 @@ GeoAggregates::GeoAggregates(std::shared_ptr<const Enrichment> enrich) : enrich_
   country_index_.fill(kNoCountryEntity);
   if (enabled_) {
     as_direct_.assign(size_t(1) << 19, 0);
+    cache_.prepare();  // here, at start: not on the packet thread's first lookups
   }
 }
 

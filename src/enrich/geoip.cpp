@@ -290,6 +290,15 @@ GeoLookupCache::Slot& recordSlotOf(GeoLookupCache& cache, uint64_t key) {
 
 }  // namespace
 
+void GeoLookupCache::prepare() {
+  if (slots) return;
+  // All-zero bytes are empty slots. In huge pages like the tables: every slot is a likely
+  // cache miss, and would be a TLB miss as well in 4 KB pages.
+  HugeBuffer memory = hugeBuffer(kSlots * sizeof(Slot));
+  if (memory) std::memset(memory.get(), 0, kSlots * sizeof(Slot));
+  slots.reset(reinterpret_cast<Slot*>(memory.release()));
+}
+
 GeoInfo GeoDatabases::lookup(const IpAddress& ip, GeoLookupCache* cache, GeoText* country_name) const {
   GeoInfo out;
   GeoText name;
@@ -311,11 +320,7 @@ void GeoDatabases::lookupBatch(const IpAddress* ips, size_t n, GeoInfo* out, Geo
     uint32_t record;  // terminal record when done
   };
   if (cache && !cache->slots) {
-    // All-zero bytes are empty slots. In huge pages like the tables: every slot is a likely
-    // cache miss, and would be a TLB miss as well in 4 KB pages.
-    HugeBuffer memory = hugeBuffer(GeoLookupCache::kSlots * sizeof(GeoLookupCache::Slot));
-    if (memory) std::memset(memory.get(), 0, GeoLookupCache::kSlots * sizeof(GeoLookupCache::Slot));
-    cache->slots.reset(reinterpret_cast<GeoLookupCache::Slot*>(memory.release()));
+    cache->prepare();
     if (!cache->slots) cache = nullptr;  // no memory: lookups without the cache
   }
   thread_local std::vector<Walk> walks;

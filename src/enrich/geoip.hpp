@@ -67,7 +67,10 @@ struct GeoLookupCache {
   struct Free {
     void operator()(Slot* p) const { std::free(p); }
   };
-  std::unique_ptr<Slot, Free> slots;  // kSlots of them (prefixes, then records), allocated on first use
+  std::unique_ptr<Slot, Free> slots;  // kSlots of them (prefixes, then records)
+  // Allocates the slots (else the first lookup does). Best done before packets flow: the first
+  // touch of a huge page may wait for the kernel to make one.
+  void prepare();
   uint64_t prefix_hits = 0;
   uint64_t record_hits = 0;
 };

@@ -198,7 +198,10 @@ def compatibility(args, recorded):
         api = Api(port)
         api.wait()
         base = api.base
-        # The capture is read at full speed; wait until the totals stop moving.
+        # The capture is read at full speed: wait until every packet of the file is counted, then
+        # until the totals stop moving (the last flows are settled).
+        frames = nltest.capinfos(pcap)[0]
+        nltest.wait_for("the whole capture is read", lambda: api.get("/api/v1/interfaces")[0][0]["packets"] == frames)
         last = None
         for _ in range(100):
             ifaces = api.get("/api/v1/interfaces")[0]
