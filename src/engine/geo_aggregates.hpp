@@ -135,13 +135,23 @@ class GeoAggregates {
     pending_.push_back(host);
   }
   bool hasPending() const { return !pending_.empty(); }
-  // at(host) gives {HostGeo*, const IpAddress*} of a host still in the table, or nulls.
-  template <typename At>
-  void resolvePending(At at, Micros now) {
+  // at(host) gives {HostGeo*, const IpAddress*} of a host still in the table, or nulls;
+  // where(host) the address of its entry, without reading it (to prefetch).
+  template <typename At, typename Where>
+  void resolvePending(At at, Where where, Micros now) {
     if (pending_.empty()) return;
     for (size_t first = 0; first < pending_.size(); first += kBatch) {
+      const size_t last = std::min(pending_.size(), first + kBatch);
+      // The hosts were made since the last roll-up and may have left the cache: asked for
+      // together, their misses overlap.
+      for (size_t k = first; k < last; ++k) {
+        const char* h = static_cast<const char*>(where(pending_[k]));
+        __builtin_prefetch(h);
+        __builtin_prefetch(h + 64);
+        __builtin_prefetch(h + 128);
+      }
       size_t n = 0;
-      for (size_t k = first; k < pending_.size() && k < first + kBatch; ++k) {
+      for (size_t k = first; k < last; ++k) {
         auto [g, ip] = at(pending_[k]);
         if (!g || !g->pending) continue;  // gone, or listed twice
         g->pending = false;

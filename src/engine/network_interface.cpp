@@ -502,7 +502,7 @@ void NetworkInterface::resolveGeo() {
         if (!h.links.in_use) return {nullptr, nullptr};
         return {&h.geo, &h.key.ip};
       },
-      now_);
+      [this](uint32_t idx) -> const void* { return &hosts_[idx]; }, now_);
 }
 
 void NetworkInterface::rollUp(Flow& f) {
