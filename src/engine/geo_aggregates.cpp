@@ -28,7 +28,7 @@ void GeoAggregates::assign(HostGeo& g, const GeoText& country_name, Micros now) 
     ++t.hosts;
     ++t.hosts_seen;
     if (t.first_seen == 0) t.first_seen = now;
-    t.last_seen = now;
+    t.settled_last_seen = now;
   };
   if (g.info.asn != 0) {
     ++stats_.with_asn;
@@ -63,10 +63,29 @@ void GeoAggregates::assign(HostGeo& g, const GeoText& country_name, Micros now) 
   }
 }
 
-void GeoAggregates::hostRemoved(const HostGeo& g) {
-  if (g.as_entity != kNoGeoEntity && asns_[g.as_entity].totals.hosts > 0) --asns_[g.as_entity].totals.hosts;
-  if (g.country_entity != kNoCountryEntity && countries_[g.country_entity].totals.hosts > 0)
-    --countries_[g.country_entity].totals.hosts;
+void GeoAggregates::hostRemoved(const HostGeo& g, const TrafficCounter& sent, const TrafficCounter& received,
+                                Micros last_seen) {
+  auto leave = [&](GeoEntityTotals& t) {
+    if (t.hosts > 0) --t.hosts;
+    t.settled_sent.add(sent);
+    t.settled_received.add(received);
+    if (last_seen > t.settled_last_seen) t.settled_last_seen = last_seen;
+  };
+  if (g.as_entity != kNoGeoEntity) leave(asns_[g.as_entity].totals);
+  if (g.country_entity != kNoCountryEntity) leave(countries_[g.country_entity].totals);
+}
+
+void GeoAggregates::hostRestored(const HostGeo& g, const TrafficCounter& sent, const TrafficCounter& received) {
+  auto take = [](TrafficCounter& from, const TrafficCounter& t) {
+    from.packets -= std::min(from.packets, t.packets);
+    from.bytes -= std::min(from.bytes, t.bytes);
+  };
+  auto back = [&](GeoEntityTotals& t) {
+    take(t.settled_sent, sent);
+    take(t.settled_received, received);
+  };
+  if (g.as_entity != kNoGeoEntity) back(asns_[g.as_entity].totals);
+  if (g.country_entity != kNoCountryEntity) back(countries_[g.country_entity].totals);
 }
 
 void GeoAggregates::appTraffic(const HostGeo* client, const HostGeo* server, uint16_t app, const TrafficCounter& t) {

@@ -1,8 +1,9 @@
 #pragma once
-// Autonomous systems and countries as entities with their own totals, maintained by the engine
-// on its roll-up like local networks: a host is geolocated once, when it is created (never per
-// packet), and remembers its AS and country entities by index; its traffic then reaches them
-// at the same time as it reaches the host.
+// Autonomous systems and countries as entities with their own totals: a host is geolocated
+// once, when it is created (never per packet), and remembers its AS and country entities by
+// index. Their hosts and flows are counted as hosts come and flows start, their applications on
+// the roll-up; their traffic is that of their hosts, worked out when it is read (see
+// refreshTraffic), not added on every roll-up.
 #include <algorithm>
 #include <array>
 #include <utility>
@@ -35,10 +36,14 @@ struct GeoEntityTotals {
   uint32_t hosts = 0;       // hosts in the tables now
   uint64_t hosts_seen = 0;  // since start
   uint64_t flows = 0;       // flows with at least one end here, since start
-  TrafficCounter sent;      // by its hosts
+  TrafficCounter sent;      // by its hosts (as of the last refreshTraffic)
   TrafficCounter received;  // by its hosts
   Micros first_seen = 0;
   Micros last_seen = 0;
+  // What is settled: the traffic of its hosts that have left the tables, and the last time one
+  // of its hosts left or joined. The figures above are these plus the hosts in the tables.
+  TrafficCounter settled_sent, settled_received;
+  Micros settled_last_seen = 0;
   uint64_t bytes() const { return sent.bytes + received.bytes; }
 };
 
@@ -162,7 +167,11 @@ class GeoAggregates {
     }
     pending_.clear();
   }
-  void hostRemoved(const HostGeo& g);
+  // A host leaves the tables: what it did stays with its entities.
+  void hostRemoved(const HostGeo& g, const TrafficCounter& sent, const TrafficCounter& received, Micros last_seen);
+  // A host that had left comes back with what it did then (the host keeper): that is in its
+  // entities' settled traffic already, and now in the host again.
+  void hostRestored(const HostGeo& g, const TrafficCounter& sent, const TrafficCounter& received);
   // On every roll-up (inline: a call each was measurable).
   void flowCreated(const HostGeo* client, const HostGeo* server) {
     const uint32_t ca = client ? client->as_entity : kNoGeoEntity, sa = server ? server->as_entity : kNoGeoEntity;
@@ -173,15 +182,6 @@ class GeoAggregates {
     if (cc != kNoCountryEntity) ++countries_[cc].totals.flows;
     if (sc != kNoCountryEntity && sc != cc) ++countries_[sc].totals.flows;
   }
-  void traffic(const HostGeo& g, const TrafficCounter& sent, const TrafficCounter& received, Micros last_seen) {
-    auto add = [&](GeoEntityTotals& t) {
-      t.sent.add(sent);
-      t.received.add(received);
-      if (last_seen > t.last_seen) t.last_seen = last_seen;
-    };
-    if (g.as_entity != kNoGeoEntity) add(asns_[g.as_entity].totals);
-    if (g.country_entity != kNoCountryEntity) add(countries_[g.country_entity].totals);
-  }
   // A decided flow's traffic for its application: once per entity even if both ends are in it.
   void appTraffic(const HostGeo* client, const HostGeo* server, uint16_t app, const TrafficCounter& t);
   template <typename Remap>
@@ -190,6 +190,30 @@ class GeoAggregates {
   }
 
   // ---- queries (packet thread) ----
+  // Brings the entities' traffic up to date: settled, plus every host in the tables.
+  // each_host(f) calls f(geo, sent, received, last_seen) for every host. Done once per
+  // `generation` (the engine's count of changes): a query reads the tables once.
+  template <typename EachHost>
+  void refreshTraffic(uint64_t generation, EachHost each_host) const {
+    if (!enabled_ || generation == refreshed_) return;
+    refreshed_ = generation;
+    auto settle = [](GeoEntityTotals& t) {
+      t.sent = t.settled_sent;
+      t.received = t.settled_received;
+      t.last_seen = t.settled_last_seen;
+    };
+    for (AsStats& a : asns_) settle(a.totals);
+    for (CountryStats& c : countries_) settle(c.totals);
+    each_host([&](const HostGeo& g, const TrafficCounter& sent, const TrafficCounter& received, Micros last_seen) {
+      auto add = [&](GeoEntityTotals& t) {
+        t.sent.add(sent);
+        t.received.add(received);
+        if (last_seen > t.last_seen) t.last_seen = last_seen;
+      };
+      if (g.as_entity != kNoGeoEntity) add(asns_[g.as_entity].totals);
+      if (g.country_entity != kNoCountryEntity) add(countries_[g.country_entity].totals);
+    });
+  }
   const std::vector<AsStats>& asns() const { return asns_; }
   const std::vector<CountryStats>& countries() const { return countries_; }
   // The cache's hits are its own counters (one cache per interface).
@@ -229,10 +253,11 @@ class GeoAggregates {
   std::array<GeoText, kBatch> batch_names_{};
   GeoLookupCache cache_;
   GeoLookupStats stats_;
-  std::vector<AsStats> asns_;
+  mutable std::vector<AsStats> asns_;  // (mutable: refreshTraffic)
+  mutable uint64_t refreshed_ = UINT64_MAX;
   std::vector<uint32_t> as_direct_;  // AS numbers below 2^19 (most): entity + 1
   std::unordered_map<uint32_t, uint32_t> as_index_;  // the others
-  std::vector<CountryStats> countries_;
+  mutable std::vector<CountryStats> countries_;
   std::array<uint16_t, 26 * 26> country_index_;  // by the code's two letters
   GeoAppTable apps_;
 };

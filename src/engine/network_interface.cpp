@@ -495,7 +495,15 @@ void NetworkInterface::finishInspection(Flow& f) {
 
 // ---- rolling flow totals into hosts, networks and applications ------------------------------
 
+const GeoAggregates& NetworkInterface::geo() const {
+  geo_.refreshTraffic(geo_generation_, [this](auto add) {
+    forEachHost([&](const Host& h) { add(h.geo, h.sent, h.received, h.last_seen); });
+  });
+  return geo_;
+}
+
 void NetworkInterface::resolveGeo() {
+  ++geo_generation_;
   geo_.resolvePending(
       [this](uint32_t idx) -> std::pair<HostGeo*, const IpAddress*> {
         Host& h = hosts_[idx];
@@ -507,6 +515,7 @@ void NetworkInterface::resolveGeo() {
 
 void NetworkInterface::rollUp(Flow& f) {
   f.dirty = false;
+  ++geo_generation_;
   // A flow reaches the AS and country entities of its hosts with its first traffic.
   if (geo_.enabled() && f.rolled_c2s.empty() && f.rolled_s2c.empty() && !(f.c2s.traffic.empty() && f.s2c.traffic.empty())) {
     const Host* cli = host(f.client_host);
@@ -523,7 +532,6 @@ void NetworkInterface::rollUp(Flow& f) {
       Host& h = hosts_[idx];
       h.sent.add(sent);
       h.received.add(rcvd);
-      geo_.traffic(h.geo, sent, rcvd, f.last_seen);
       if (f.last_seen > h.last_seen) {
         if (h.last_seen / kMicrosPerSecond != f.last_seen / kMicrosPerSecond) hosts_.touch(idx, h.links.list);
         h.last_seen = f.last_seen;
@@ -649,7 +657,8 @@ bool NetworkInterface::evictOneHost() {
       if (h.active_flows != 0) continue;
       if (h.network != kNoNetwork) --networks_[h.network].hosts;
       hostPurged(h);
-      geo_.hostRemoved(h.geo);
+      geo_.hostRemoved(h.geo, h.sent, h.received, h.last_seen);
+      ++geo_generation_;
       hosts_.erase(idx, h.key.hash());
       ++stats_.hosts.evicted;
       return true;
@@ -686,7 +695,8 @@ void NetworkInterface::expireHosts() {
       } else {
         if (h.network != kNoNetwork) --networks_[h.network].hosts;
         hostPurged(h);
-        geo_.hostRemoved(h.geo);
+        geo_.hostRemoved(h.geo, h.sent, h.received, h.last_seen);
+        ++geo_generation_;
         hosts_.erase(idx, h.key.hash());
         ++stats_.hosts.expired;
       }

@@ -189,7 +189,9 @@ class NetworkInterface {
   uint32_t activeHosts() const { return hosts_.size(); }
   uint32_t activeLocalHosts() const;
   const Host* host(uint32_t idx) const { return idx == kNoHost ? nullptr : &hosts_[idx]; }
-  const GeoAggregates& geo() const { return geo_; }  // ASes and countries
+  // ASes and countries, their traffic brought up to date (a pass over the hosts when anything
+  // changed since the last call).
+  const GeoAggregates& geo() const;
 
   template <typename F>
   void forEachFlow(F&& f) const {
@@ -281,6 +283,7 @@ class NetworkInterface {
   Micros flow_idle_ = 0, tcp_closed_ = 0, local_host_idle_ = 0, remote_host_idle_ = 0;
   std::unique_ptr<Naming> naming_;
   GeoAggregates geo_;
+  uint64_t geo_generation_ = 0;  // changes that may move the AS and country traffic
 };
 
 }  // namespace netlens

@@ -136,8 +136,14 @@ void NetworkInterface::serviceResolver() {
       // What it had before it was purged comes on top of what it did since it came back.
       Host& h = hosts_[idx];
       if (r.state.first_seen_us && r.state.first_seen_us < h.first_seen) h.first_seen = r.state.first_seen_us;
-      h.sent.add(r.state.sent_packets, r.state.sent_bytes);
-      h.received.add(r.state.received_packets, r.state.received_bytes);
+      const TrafficCounter sent{r.state.sent_packets, r.state.sent_bytes};
+      const TrafficCounter received{r.state.received_packets, r.state.received_bytes};
+      h.sent.add(sent);
+      h.received.add(received);
+      // Its AS and country kept what it did when it left: it is the host's again.
+      if (h.geo.pending) resolveGeo();
+      geo_.hostRestored(h.geo, sent, received);
+      ++geo_generation_;
       h.flows_as_client += uint32_t(r.state.flows_as_client);
       h.flows_as_server += uint32_t(r.state.flows_as_server);
       ++stats_.names.hosts_restored;
