@@ -34,6 +34,7 @@ class EntryTable {
   explicit EntryTable(uint32_t max_entries) : max_(max_entries) {
     max_slots_ = kMinSlots;
     while (max_slots_ < uint64_t(max_entries) * 2) max_slots_ <<= 1;
+    max_slots_ = std::min<uint64_t>(max_slots_, uint64_t(1) << 32);  // what a 32-bit tag places
     slots_.assign(kMinSlots, Slot{});
     mask_ = kMinSlots - 1;
     for (auto& l : lists_) l = ListEnds{};
@@ -54,7 +55,7 @@ class EntryTable {
   void prefetch(uint64_t hash) const { __builtin_prefetch(&slots_[hash & mask_]); }
 
   uint32_t find(const Key& key, uint64_t hash) const {
-    const uint32_t tag = uint32_t(hash >> 32);
+    const uint32_t tag = uint32_t(hash);
     for (uint64_t s = hash & mask_;; s = (s + 1) & mask_) {
       const Slot& slot = slots_[s];
       if (slot.idx == kNone) return kNone;
@@ -66,7 +67,7 @@ class EntryTable {
   // a lookup does not have to build a key.
   template <typename Probe>
   uint32_t findBy(const Probe& probe, uint64_t hash) const {
-    const uint32_t tag = uint32_t(hash >> 32);
+    const uint32_t tag = uint32_t(hash);
     for (uint64_t s = hash & mask_;; s = (s + 1) & mask_) {
       const Slot& slot = slots_[s];
       if (slot.idx == kNone) return kNone;
@@ -94,7 +95,7 @@ class EntryTable {
     linkTail(idx, e);
     uint64_t s = hash & mask_;
     while (slots_[s].idx != kNone) s = (s + 1) & mask_;
-    slots_[s] = Slot{uint32_t(hash >> 32), idx};
+    slots_[s] = Slot{uint32_t(hash), idx};
     ++size_;
     return idx;
   }
@@ -107,7 +108,7 @@ class EntryTable {
     for (uint64_t next = (s + 1) & mask_;; next = (next + 1) & mask_) {
       const Slot cur = slots_[next];
       if (cur.idx == kNone) break;
-      const uint64_t home = hashOf(cur.idx) & mask_;
+      const uint64_t home = cur.tag & mask_;
       if (((next - home) & mask_) >= ((next - s) & mask_)) {
         slots_[s] = cur;
         s = next;
@@ -147,6 +148,9 @@ class EntryTable {
 
  private:
   static constexpr uint32_t kChunkBits = 12, kChunkSize = 1u << kChunkBits, kChunkMask = kChunkSize - 1;
+  // The low 32 bits of the key's hash: where the entry's probe starts (whatever the index's
+  // size, up to 2^32 slots), so that deleting and growing never read entries, and a filter
+  // before the entry's key is compared.
   struct Slot {
     uint32_t tag = 0;
     uint32_t idx = kNone;
@@ -156,16 +160,14 @@ class EntryTable {
     uint32_t tail = kNone;
   };
 
-  uint64_t hashOf(uint32_t idx) const { return (*this)[idx].key.hash(); }
-
-  // Twice the slots, every entry placed again from its key's hash.
+  // Twice the slots, every entry placed again from its hash's low bits (its tag).
   void growIndex() {
     std::vector<Slot> old(slots_.size() * 2);
     old.swap(slots_);
     mask_ = slots_.size() - 1;
     for (const Slot& o : old) {
       if (o.idx == kNone) continue;
-      uint64_t s = hashOf(o.idx) & mask_;
+      uint64_t s = o.tag & mask_;
       while (slots_[s].idx != kNone) s = (s + 1) & mask_;
       slots_[s] = o;
     }

@@ -62,6 +62,33 @@ TEST(EntryTable, IndexGrowsWithTheEntriesAndFindsEveryOne) { growsAndKeepsEveryE
 
 TEST(EntryTable, CollidingHashesSurviveGrowthAndDeletion) { growsAndKeepsEveryEntry<CollidingKey>(10'000, 3'000); }
 
+// A key that counts how often its hash is computed.
+struct CountingKey {
+  static inline uint64_t hashes = 0;
+  uint64_t v = 0;
+  uint64_t hash() const {
+    ++hashes;
+    return v * 0x9E3779B97F4A7C15ULL;
+  }
+  bool operator==(const CountingKey& o) const { return v == o.v; }
+};
+
+TEST(EntryTable, GrowingAndDeletingNeverRehashKeys) {
+  // Every slot keeps its hash's low 32 bits: the index is rebuilt and holes are closed from
+  // them, without reading an entry (a cache miss each) to hash its key again.
+  constexpr uint32_t n = 50'000;
+  std::vector<uint64_t> hashes(n);
+  for (uint32_t i = 0; i < n; ++i) hashes[i] = CountingKey{i + 1}.hash();
+  EntryTable<TestEntry<CountingKey>, CountingKey, 1> t(1'000'000);
+  std::vector<uint32_t> idx(n);
+  CountingKey::hashes = 0;
+  for (uint32_t i = 0; i < n; ++i) idx[i] = t.insert(CountingKey{i + 1}, hashes[i], 0);
+  for (uint32_t i = 0; i < n; i += 3) t.erase(idx[i], hashes[i]);
+  EXPECT_EQ(CountingKey::hashes, 0u);
+  EXPECT_GE(t.indexSlots(), size_t(2) * n);
+  for (uint32_t i = 0; i < n; ++i) ASSERT_EQ(t.find(CountingKey{i + 1}, hashes[i]), i % 3 ? idx[i] : t.kNone) << i;
+}
+
 TEST(EntryTable, TheIndexStopsGrowingAtTheBound) {
   const uint32_t bound = 5000;
   EntryTable<TestEntry<TestKey>, TestKey, 1> t(bound);
