@@ -23,8 +23,9 @@ namespace netlens {
 constexpr uint32_t kNoGeoEntity = UINT32_MAX;
 constexpr uint16_t kNoCountryEntity = UINT16_MAX;
 
-// A host's geolocation and its entities: 40 bytes. The entities first: every roll-up of the
-// host's flows reads them, next to the host's traffic counters (see Host).
+// A host's geolocation and its entities: 40 bytes. The entities first: the roll-up of the
+// host's flows reads them (flows and applications of the entities), next to the host's traffic
+// counters (see Host).
 struct HostGeo {
   uint32_t as_entity = kNoGeoEntity;
   uint16_t country_entity = kNoCountryEntity;
@@ -45,6 +46,12 @@ struct GeoEntityTotals {
   TrafficCounter settled_sent, settled_received;
   Micros settled_last_seen = 0;
   uint64_t bytes() const { return sent.bytes + received.bytes; }
+  // A host's traffic into the figures above.
+  void addHost(const TrafficCounter& host_sent, const TrafficCounter& host_received, Micros host_last_seen) {
+    sent.add(host_sent);
+    received.add(host_received);
+    if (host_last_seen > last_seen) last_seen = host_last_seen;
+  }
 };
 
 enum class GeoKind : uint8_t { As = 0, Country = 1 };
@@ -172,7 +179,7 @@ class GeoAggregates {
   // A host that had left comes back with what it did then (the host keeper): that is in its
   // entities' settled traffic already, and now in the host again.
   void hostRestored(const HostGeo& g, const TrafficCounter& sent, const TrafficCounter& received);
-  // On every roll-up (inline: a call each was measurable).
+  // A flow's first roll-up with traffic (inline: a call each was measurable).
   void flowCreated(const HostGeo* client, const HostGeo* server) {
     const uint32_t ca = client ? client->as_entity : kNoGeoEntity, sa = server ? server->as_entity : kNoGeoEntity;
     if (ca != kNoGeoEntity) ++asns_[ca].totals.flows;
@@ -205,13 +212,8 @@ class GeoAggregates {
     for (AsStats& a : asns_) settle(a.totals);
     for (CountryStats& c : countries_) settle(c.totals);
     each_host([&](const HostGeo& g, const TrafficCounter& sent, const TrafficCounter& received, Micros last_seen) {
-      auto add = [&](GeoEntityTotals& t) {
-        t.sent.add(sent);
-        t.received.add(received);
-        if (last_seen > t.last_seen) t.last_seen = last_seen;
-      };
-      if (g.as_entity != kNoGeoEntity) add(asns_[g.as_entity].totals);
-      if (g.country_entity != kNoCountryEntity) add(countries_[g.country_entity].totals);
+      if (g.as_entity != kNoGeoEntity) asns_[g.as_entity].totals.addHost(sent, received, last_seen);
+      if (g.country_entity != kNoCountryEntity) countries_[g.country_entity].totals.addHost(sent, received, last_seen);
     });
   }
   const std::vector<AsStats>& asns() const { return asns_; }

@@ -59,6 +59,9 @@ struct GeoDatabases::File {
   // entry per /20, so the start of a walk is one memory access.
   HugeBuffer v4_jump_memory;  // 2^20 entries
   const uint32_t* v4_jump = nullptr;
+  // Where a terminal record (above node_count) points in the data section; beyond data_size
+  // for a corrupt one.
+  uint64_t dataOffset(uint32_t terminal) const { return uint64_t(terminal) - node_count - 16; }
   uint32_t record(uint32_t node, int bit) const {
     const uint8_t* p = tree + size_t(node) * node_bytes;
     switch (record_bits) {
@@ -396,7 +399,7 @@ void GeoDatabases::lookupBatch(const IpAddress* ips, size_t n, GeoInfo* out, Geo
       const File& f = *files_[i];
       const Walk& w = walks[t * nf + i];
       if (w.record <= f.node_count) continue;
-      const uint64_t data_offset = uint64_t(w.record) - f.node_count - 16;
+      const uint64_t data_offset = f.dataOffset(w.record);
       if (data_offset >= f.data_size) continue;
       if (cache) __builtin_prefetch(&recordSlotOf(*cache, recordKey(i, data_offset)));
       __builtin_prefetch(f.data + data_offset);
@@ -417,7 +420,7 @@ void GeoDatabases::lookupBatch(const IpAddress* ips, size_t n, GeoInfo* out, Geo
       if (ip.isV6() && !f.v6_tree) continue;
       if (w.depth > prefix_bits) whole_prefix = false;
       if (w.record <= f.node_count) continue;  // empty
-      const uint64_t data_offset = uint64_t(w.record) - f.node_count - 16;
+      const uint64_t data_offset = f.dataOffset(w.record);
       if (data_offset >= f.data_size) {
         whole_prefix = false;  // a corrupt record: ignored
         continue;

@@ -35,10 +35,8 @@ std::vector<Stats> visibleEntities(const QueryView& s, const Visibility& v, cons
     GeoEntityTotals& t = out[it->second].totals;
     ++t.hosts;
     ++t.hosts_seen;
-    t.sent.add(h.sent);
-    t.received.add(h.received);
+    t.addHost(h.sent, h.received, h.last_seen);
     if (t.first_seen == 0 || h.first_seen < t.first_seen) t.first_seen = h.first_seen;
-    if (h.last_seen > t.last_seen) t.last_seen = h.last_seen;
   }
   return out;
 }
